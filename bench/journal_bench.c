@@ -174,7 +174,7 @@ int main(int argc, char **argv) {
     unlink(replay), unlink(durable), unlink(bare);
 
     bench_replay(replay);
-    if (!getenv("KEEP")) unlink(replay);
+    unlink(replay);
 
     size_t len;
     double durable_rate = bench_durable(durable, &len);

@@ -14,14 +14,8 @@ typedef struct Chunk {
     _Alignas(ALIGN) unsigned char data[];
 } Chunk;
 
-typedef struct Adopted {
-    struct Adopted *next;
-    void *block;
-} Adopted;
-
 struct Arena {
     Chunk *chunks;
-    Adopted *adopted;
 };
 
 Arena *arena_new(void) {
@@ -35,11 +29,6 @@ Arena *arena_free(Arena *a) {
     for (Chunk *c = a->chunks, *n; c; c = n) {
         n = c->next;
         free(c);
-    }
-    for (Adopted *d = a->adopted, *n; d; d = n) {
-        n = d->next;
-        free(d->block);
-        free(d);
     }
     free(a);
     return NULL;
@@ -89,16 +78,4 @@ char *arena_strndup(Arena *a, const char *s, size_t n) {
 
 char *arena_strdup(Arena *a, const char *s) {
     return arena_strndup(a, s, strlen(s));
-}
-
-int arena_adopt(Arena *a, void *block) {
-    Adopted *d = malloc(sizeof(*d));
-    if (!d) {
-        free(block);
-        return -ENOMEM;
-    }
-    d->block = block;
-    d->next = a->adopted;
-    a->adopted = d;
-    return 0;
 }

@@ -11,6 +11,3 @@ void *arena_alloc(Arena *a, size_t size);
 /* Copies; NULL on OOM. */
 char *arena_strndup(Arena *a, const char *s, size_t n);
 char *arena_strdup(Arena *a, const char *s);
-/* Hand a malloc'd block to the arena: it is freed with it.  Returns 0 or -ENOMEM
- * (then the block is freed at once). */
-int arena_adopt(Arena *a, void *block);

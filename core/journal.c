@@ -28,9 +28,9 @@ struct Journal {
     char *path;
     int fd; /* -1: read-only and the file does not exist (yet) */
     unsigned flags;
-    bool poisoned;   /* an I/O failure turned it read-only for good */
-    char *failure;   /* why, or NULL on OOM */
-    char *host;      /* gethostname(), for events without one */
+    bool poisoned; /* an I/O failure turned it read-only for good */
+    char *failure; /* why, or NULL on OOM */
+    char *host;    /* gethostname(), for events without one */
     uint64_t last_seq;
     uint64_t offset; /* bytes consumed: 0 or just after a '\n' */
     uint64_t line;   /* lines consumed */
@@ -218,12 +218,12 @@ Journal *journal_free(Journal *j) {
 /* ---- reading ---- */
 
 /* Decode one complete line and hand it to fn.  next_offset: just after its '\n'. */
-static int consume_line(Journal *j, const char *line, size_t len, bool too_long,
-                        uint64_t next_offset, JournalEventFn fn, void *userdata) {
+static int consume_line(Journal *j, char *line, size_t len, bool too_long, uint64_t next_offset,
+                        JournalEventFn fn, void *userdata) {
     JournalEvent ev;
     cJSON *json = NULL;
     const char *why = "longer than any record";
-    int r = too_long ? -EBADMSG : journal_decode_reason(line, len, &ev, &json, &why);
+    int r = too_long ? -EBADMSG : journal_decode_buffer(line, len, &ev, &json, &why);
     if (r == -ENOMEM) {
         return r; /* not consumed: the next read tries again */
     }
@@ -258,8 +258,9 @@ static int read_locked(Journal *j, JournalEventFn fn, void *userdata, uint64_t *
     }
     uint64_t size = (uint64_t)st.st_size;
     if (size < j->offset) {
-        journal_warn(j, "journal %s shrank to %" PRIu64 " bytes, below the %" PRIu64
-                        " already read: it was rewritten or replaced",
+        journal_warn(j,
+                     "journal %s shrank to %" PRIu64 " bytes, below the %" PRIu64
+                     " already read: it was rewritten or replaced",
                      j->path, size, j->offset);
         return -ESTALE;
     }
@@ -283,11 +284,11 @@ static int read_locked(Journal *j, JournalEventFn fn, void *userdata, uint64_t *
         }
         have += (size_t)k;
         size_t pos = 0;
-        const char *nl;
+        char *nl;
         while ((nl = memchr(j->buf + pos, '\n', have - pos))) {
             size_t len = (size_t)(nl - (j->buf + pos));
-            int r = consume_line(j, j->buf + pos, len, skipping, base + pos + len + 1, fn,
-                                 userdata);
+            int r =
+                consume_line(j, j->buf + pos, len, skipping, base + pos + len + 1, fn, userdata);
             if (r < 0) {
                 return r;
             }

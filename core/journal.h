@@ -69,6 +69,11 @@ typedef int (*JournalEventFn)(const JournalEvent *ev, void *userdata);
 /* Read the records that appeared since the last read (all of them the first
  * time), calling fn for each valid one in order.  Damaged records are skipped and
  * described in the warnings.  A negative return from fn stops and is returned. */
+/* As implemented: reads under a shared flock (a batch is seen whole, after its
+ * fdatasync), up to the last '\n'; a partial last line is left for the next read,
+ * without a warning (a writer sets it aside when it appends).  The record fn
+ * failed on counts as read.  A journal that shrank below what was read gives
+ * -ESTALE.  A read-only handle whose file is missing opens it once it exists. */
 int journal_read(Journal *j, JournalEventFn fn, void *userdata);
 
 /* Append n events atomically (one write, one fdatasync) under the file lock.
@@ -110,10 +115,11 @@ void journal_clear_warnings(Journal *j);
 #define JOURNAL_RECORD_MAX (1024 * 1024)
 
 /* Encode one event as a record line (with '\n').  Returns 0 or -ENOMEM; -EINVAL
- * when uid, by or host is NULL, type is out of range, an EVENT_UNKNOWN has no
- * type_name, or extra is not an object or names a record field ("seq", "item", …);
- * -E2BIG when the line would exceed JOURNAL_RECORD_MAX.  Invalid UTF-8 in any string
- * is written as U+FFFD, so every record is valid JSON. */
+ * when uid, by or host is NULL, seq is not in 1..2^53, at is outside the years
+ * 0000..9999, type is out of range, an EVENT_UNKNOWN has no type_name, or extra is
+ * not an object, has a key twice or names a record field ("seq", "item", …);
+ * -E2BIG when the line would exceed JOURNAL_RECORD_MAX.  Invalid UTF-8 in any
+ * string is written as U+FFFD, so every record is valid JSON. */
 int journal_encode(const JournalEvent *ev, char **ret_line, size_t *ret_len);
 /* Verify and decode one line (without '\n').  On success *ret_json owns the parse
  * tree the event points into.  Returns 0, -EBADMSG (checksum or JSON damage). */

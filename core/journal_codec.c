@@ -4,7 +4,9 @@
 #include "core/journal.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -83,7 +85,8 @@ typedef struct Field {
     size_t offset; /* of the const char * in JournalEvent, for strings */
 } Field;
 
-#define STR_FIELD(n, k, m) {n, k, offsetof(JournalEvent, m)}
+#define STR_FIELD(n, k, m)                                                                         \
+    { n, k, offsetof(JournalEvent, m) }
 static const Field fields[] = {
     {"crc", F_CRC, 0},
     {"seq", F_SEQ, 0},
@@ -174,10 +177,12 @@ static bool add_item(cJSON *o, const char *key, cJSON *item) {
 }
 
 static int build_object(const JournalEvent *ev, cJSON *o) {
-    char at[32];
+    char at[32], seq[24];
     const char *type = ev->type == EVENT_UNKNOWN ? ev->type_name : event_type_to_string(ev->type);
     time_format_iso8601(ev->at, at, sizeof(at));
-    if (!add_item(o, "seq", cJSON_CreateNumber((double)ev->seq)) ||
+    /* cJSON prints doubles with 15 significant digits: write seq exactly */
+    snprintf(seq, sizeof(seq), "%" PRIu64, ev->seq);
+    if (!add_item(o, "seq", cJSON_CreateRaw(seq)) ||
         !add_item(o, "id", cJSON_CreateString(ev->uid)) ||
         !add_item(o, "at", cJSON_CreateString(at)) ||
         !add_item(o, "by", cJSON_CreateString(ev->by)) ||
@@ -211,8 +216,15 @@ static int build_object(const JournalEvent *ev, cJSON *o) {
     return 0;
 }
 
+#define SEQ_MAX 9007199254740992.0    /* 2^53: a JSON number any reader gets exactly */
+#define AT_MIN ((time_t)-62167219200) /* 0000-01-01T00:00:00Z */
+#define AT_MAX ((time_t)253402300799) /* 9999-12-31T23:59:59Z */
+
 static int validate_for_encode(const JournalEvent *ev) {
     if ((unsigned)ev->type >= _EVENT_TYPE_MAX || !ev->uid || !ev->by || !ev->host) {
+        return -EINVAL;
+    }
+    if (ev->seq < 1 || ev->seq > (1ull << 53) || ev->at < AT_MIN || ev->at > AT_MAX) {
         return -EINVAL;
     }
     if (ev->type == EVENT_UNKNOWN && (!ev->type_name || !*ev->type_name)) {
@@ -227,6 +239,11 @@ static int validate_for_encode(const JournalEvent *ev) {
     for (const cJSON *c = ev->extra->child; c; c = c->next) {
         if (!c->string || field_lookup(c->string) >= 0) {
             return -EINVAL;
+        }
+        for (const cJSON *d = ev->extra->child; d != c; d = d->next) {
+            if (streq(d->string, c->string)) {
+                return -EINVAL; /* a duplicate key: readers would disagree on it */
+            }
         }
     }
     return 0;
@@ -356,13 +373,14 @@ static const char *decode_field(const Field *f, const cJSON *c, JournalEvent *ev
     case F_CRC:
         return NULL;
     case F_SEQ:
-        if (!json_integer(c, 1, 9007199254740992.0, &d)) {
+        if (!json_integer(c, 1, SEQ_MAX, &d)) {
             return "bad seq";
         }
         ev->seq = (uint64_t)d;
         return NULL;
     case F_AT:
-        if (!cJSON_IsString(c) || time_parse_iso8601(c->valuestring, &ev->at) < 0) {
+        if (!cJSON_IsString(c) || time_parse_iso8601(c->valuestring, &ev->at) < 0 ||
+            ev->at < AT_MIN || ev->at > AT_MAX) {
             return "bad time";
         }
         return NULL;
@@ -396,8 +414,8 @@ static const char *decode_field(const Field *f, const cJSON *c, JournalEvent *ev
 }
 
 /* Walk the members: known ones fill ev, unknown ones move into a new object. */
-static const char *decode_members(cJSON *root, JournalEvent *ev, cJSON **extra, int *ret_errno) {
-    unsigned seen = 0;
+static const char *decode_members(cJSON *root, unsigned seen, JournalEvent *ev, cJSON **extra,
+                                  int *ret_errno) {
     for (cJSON *c = root->child, *next; c; c = next) {
         next = c->next;
         if (!c->string) {
@@ -408,6 +426,9 @@ static const char *decode_members(cJSON *root, JournalEvent *ev, cJSON **extra, 
             if (!*extra && !(*extra = cJSON_CreateObject())) {
                 *ret_errno = ENOMEM;
                 return "out of memory";
+            }
+            if (cJSON_GetObjectItemCaseSensitive(*extra, c->string)) {
+                return "duplicate field";
             }
             cJSON_DetachItemViaPointer(root, c);
             if (!cJSON_AddItemToObject(*extra, c->string, c)) {
@@ -436,13 +457,12 @@ static const char *decode_members(cJSON *root, JournalEvent *ev, cJSON **extra, 
     return NULL;
 }
 
-int journal_decode_reason(const char *line, size_t len, JournalEvent *ret, cJSON **ret_json,
-                          const char **ret_reason) {
-    const char *dummy;
-    const char **why = ret_reason ? ret_reason : &dummy;
-    if ((!line && len > 0) || !ret || !ret_json) {
-        return -EINVAL;
-    }
+/* Verify and decode.  With writable (the same bytes as line), the JSON is parsed
+ * from the byte before "rest", turned into '{' for the time of the parse: the crc
+ * member is not parsed again (and counts as seen, so that a second one is still a
+ * duplicate).  Either way the result is the same. */
+static int decode(const char *line, size_t len, char *writable, JournalEvent *ret, cJSON **ret_json,
+                  const char **why) {
     *why = NULL;
     if (len < JOURNAL_PREFIX_LEN + 1 || memcmp(line, "{\"crc\":\"", 8) != 0 ||
         memcmp(line + 16, "\",", 2) != 0) {
@@ -464,8 +484,15 @@ int journal_decode_reason(const char *line, size_t len, JournalEvent *ret, cJSON
         *why = "NUL byte in record";
         return -EBADMSG;
     }
+    size_t skip = writable ? JOURNAL_PREFIX_LEN - 1 : 0;
+    if (writable) {
+        writable[skip] = '{';
+    }
     const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(line, len, &end, false);
+    cJSON *root = cJSON_ParseWithLengthOpts(line + skip, len - skip, &end, false);
+    if (writable) {
+        writable[skip] = ',';
+    }
     if (!root || end != line + len || !cJSON_IsObject(root)) {
         cJSON_Delete(root);
         *why = "bad JSON";
@@ -474,7 +501,7 @@ int journal_decode_reason(const char *line, size_t len, JournalEvent *ret, cJSON
     JournalEvent ev = {0};
     cJSON *extra = NULL;
     int err = EBADMSG;
-    *why = decode_members(root, &ev, &extra, &err);
+    *why = decode_members(root, writable ? 1u : 0u, &ev, &extra, &err);
     /* extra hangs off root under a constant empty key, so that root owns it all */
     if (!*why && extra && !cJSON_AddItemToObjectCS(root, "", extra)) {
         *why = "out of memory";
@@ -489,6 +516,24 @@ int journal_decode_reason(const char *line, size_t len, JournalEvent *ret, cJSON
     *ret = ev;
     *ret_json = root;
     return 0;
+}
+
+int journal_decode_reason(const char *line, size_t len, JournalEvent *ret, cJSON **ret_json,
+                          const char **ret_reason) {
+    const char *dummy;
+    if ((!line && len > 0) || !ret || !ret_json) {
+        return -EINVAL;
+    }
+    return decode(line ? line : "", len, NULL, ret, ret_json, ret_reason ? ret_reason : &dummy);
+}
+
+int journal_decode_buffer(char *line, size_t len, JournalEvent *ret, cJSON **ret_json,
+                          const char **ret_reason) {
+    const char *dummy;
+    if ((!line && len > 0) || !ret || !ret_json) {
+        return -EINVAL;
+    }
+    return decode(line ? line : "", len, line, ret, ret_json, ret_reason ? ret_reason : &dummy);
 }
 
 int journal_decode(const char *line, size_t len, JournalEvent *ret, cJSON **ret_json) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bigbuf.h"
 #include "core/plan_internal.h"
 
 static const char *const risk_names[_RISK_MAX] = {
@@ -38,6 +39,7 @@ Plan *plan_free(Plan *p) {
     }
     if (p->arena) {
         arena_free(p->arena->arena);
+        bigbuf_free(p->arena->strings, p->arena->strings_size);
         free(p->arena);
     }
     free(p);
@@ -48,9 +50,9 @@ static void *find(const Plan *p, const char *id, IdKind kind) {
     if (!p || !id) {
         return NULL;
     }
-    int tag;
-    const IdEntry *e = strmap_get(p->index->ids, id, &tag);
-    return e && e->kind == kind ? e->obj : NULL;
+    int tag = 0;
+    void *obj = strmap_get(p->index->ids, id, &tag);
+    return obj && tag == (int)kind ? obj : NULL;
 }
 
 const Phase *plan_find_phase(const Plan *p, const char *id) {

@@ -6,8 +6,12 @@
 
 #include "core/plan_internal.h"
 
-static const IdEntry *lookup(Loader *L, const char *id) {
-    return strmap_get(L->index->ids, id, NULL);
+/* The object an id names, or NULL; *ret_kind gets its kind. */
+static void *lookup(Loader *L, const char *id, IdKind *ret_kind) {
+    int tag = 0;
+    void *obj = strmap_get(L->index->ids, id, &tag);
+    *ret_kind = (IdKind)tag;
+    return obj;
 }
 
 static const char *article(IdKind k) {
@@ -18,14 +22,13 @@ static void want(Loader *L, const char *ref, IdKind kind, Pos at, const char *wh
     if (!ref) {
         return;
     }
-    const IdEntry *e = lookup(L, ref);
-    if (!e) {
+    IdKind found;
+    if (!lookup(L, ref, &found)) {
         diag_error(L->d, at.line, at.col, "%s refers to unknown %s '%s'", what,
                    id_kind_name(kind), ref);
-    } else if (e->kind != kind) {
+    } else if (found != kind) {
         diag_error(L->d, at.line, at.col, "%s refers to '%s', which is %s %s, not %s %s", what,
-                   ref, article(e->kind), id_kind_name(e->kind), article(kind),
-                   id_kind_name(kind));
+                   ref, article(found), id_kind_name(found), article(kind), id_kind_name(kind));
     }
 }
 
@@ -49,11 +52,12 @@ static void check_phase_refs(Loader *L, Phase *ph) {
     size_t nd = 0;
     for (size_t k = 0; k < ph->depends.n; k++) {
         const char *d = ph->depends.v[k];
-        const IdEntry *e = lookup(L, d);
+        IdKind kind;
+        const Phase *dep = lookup(L, d, &kind);
         Pos at = ph->depends.pos ? ph->depends.pos[k] : ph->pos;
         if (ph->id && strcmp(d, ph->id) == 0) {
             diag_error(L->d, at.line, at.col, "%s depends on itself", what);
-        } else if (!e || e->kind != ID_PHASE) {
+        } else if (!dep || kind != ID_PHASE) {
             diag_error(L->d, at.line, at.col, "%s depends on unknown phase '%s'", what, d);
         } else {
             /* unresolved dependencies are dropped so the graph stays well-formed */
@@ -61,15 +65,16 @@ static void check_phase_refs(Loader *L, Phase *ph) {
             if (ph->depends.pos) {
                 ph->depends.pos[nd] = at;
             }
-            ph->dep[nd++] = (size_t)((const Phase *)e->obj - p->phases);
+            ph->dep[nd++] = (size_t)(dep - p->phases);
         }
     }
     ph->depends.n = nd;
     for (size_t k = 0; k < ph->watch.n; k++) {
         const char *w = ph->watch.v[k];
-        const IdEntry *e = lookup(L, w);
+        IdKind kind;
+        bool found = lookup(L, w, &kind) != NULL;
         bool ok = strmap_get(L->index->units, w, NULL) ||
-                  (e && (e->kind == ID_LOG || e->kind == ID_CHECK));
+                  (found && (kind == ID_LOG || kind == ID_CHECK));
         Pos at = ph->watch.pos ? ph->watch.pos[k] : ph->pos;
         if (!ok) {
             diag_error(L->d, at.line, at.col,

@@ -15,19 +15,15 @@ typedef enum IdKind {
     ID_REDIS,
 } IdKind;
 
-typedef struct IdEntry {
-    IdKind kind;
-    void *obj;
-    Pos pos;
-} IdEntry;
-
 struct PlanIndex {
-    StrMap *ids;   /* every id of the plan -> IdEntry */
+    StrMap *ids;   /* every id of the plan -> its object, tagged with its IdKind */
     StrMap *units; /* service unit -> Service */
 };
 
 struct PlanArena {
     Arena *arena;
+    char *strings; /* the YAML tree's scalars, which the plan's strings point into */
+    size_t strings_size;
 };
 
 typedef struct Loader {
@@ -39,6 +35,8 @@ typedef struct Loader {
 } Loader;
 
 const char *id_kind_name(IdKind k);
+/* Where the object an id names is written. */
+Pos id_obj_pos(IdKind k, const void *obj);
 
 /* plan_check.c: references, dependency cycles, topological order. */
 int plan_check_references(Loader *L);

@@ -215,8 +215,9 @@ static int index_items(Loader *L) {
     return 0;
 }
 
-/* Errors that stop the YAML parser are clearer said as what they are. */
-static bool prescan(const char *name, const char *buf, size_t len, DiagList *d) {
+/* After a parse failure: bad encoding is clearer said as what it is.  (libyaml
+ * rejects invalid UTF-8 and NUL itself, so a good plan never pays for this scan.) */
+static bool report_encoding(const char *buf, size_t len, DiagList *d) {
     size_t bad = text_utf8_validate(buf, len);
     if (bad < len) {
         unsigned line = 1, col = 1;
@@ -229,12 +230,17 @@ static bool prescan(const char *name, const char *buf, size_t len, DiagList *d) 
         }
         diag_error(d, line, col, "invalid UTF-8 (byte 0x%02x); save the plan as UTF-8",
                    (unsigned char)buf[bad]);
-        return false;
+        return true;
     }
     if (memchr(buf, '\0', len)) {
         diag_error(d, 1, 1, "the plan contains NUL bytes; it is not a text file");
-        return false;
+        return true;
     }
+    return false;
+}
+
+/* An empty plan (nothing, or only comments) gets a message of its own. */
+static bool is_empty(const char *buf, size_t len) {
     size_t i = 0;
     while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t')) {
         i++;
@@ -252,12 +258,7 @@ static bool prescan(const char *name, const char *buf, size_t len, DiagList *d) 
             }
         }
     }
-    if (i == len || only_comments) {
-        (void)name;
-        diag_error(d, 1, 1, "the plan is empty: it needs at least 'plan:' and 'phases:'");
-        return false;
-    }
-    return true;
+    return i == len || only_comments;
 }
 
 /* After a syntax error: tabs used for indentation are the usual cause; name them all. */
@@ -281,9 +282,13 @@ static bool report_tabs(const char *buf, size_t len, DiagList *d) {
     return found;
 }
 
-int plan_load_buffer(const char *name, const char *buf, size_t len, DiagList *diags,
-                     Plan **ret) {
-    if (!prescan(name, buf, len, diags)) {
+/* owned_buf: buf is ours to free as soon as it has been parsed, which keeps the
+ * peak memory of a huge plan down. */
+static int load(const char *name, const char *buf, size_t len, char *owned_buf,
+                DiagList *diags, Plan **ret) {
+    _cleanup_(freep) char *owned = owned_buf;
+    if (is_empty(buf, len)) {
+        diag_error(diags, 1, 1, "the plan is empty: it needs at least 'plan:' and 'phases:'");
         return -EINVAL;
     }
     _cleanup_(diag_list_freep) DiagList *syntax = diag_list_new(name);
@@ -295,9 +300,10 @@ int plan_load_buffer(const char *name, const char *buf, size_t len, DiagList *di
     if (r == -ENOMEM) {
         return r;
     }
-    if (r < 0 && report_tabs(buf, len, diags)) {
+    if (r < 0 && (report_encoding(buf, len, diags) || report_tabs(buf, len, diags))) {
         return -EINVAL;
     }
+    owned = mfree(owned);
     for (size_t i = 0; i < syntax->n; i++) {
         diag_add(diags, syntax->v[i].level, syntax->v[i].line, syntax->v[i].col, "%s",
                  syntax->v[i].msg);
@@ -326,6 +332,10 @@ int plan_load_buffer(const char *name, const char *buf, size_t len, DiagList *di
         !(p->index->ids = strmap_new()) || !(p->index->units = strmap_new())) {
         return -ENOMEM;
     }
+    /* roughly one id per five nodes (an item is a mapping of two or three pairs) */
+    if (strmap_reserve(p->index->ids, t->n_nodes / 5) < 0) {
+        return -ENOMEM;
+    }
     Loader L = {.t = t, .d = diags, .p = p, .arena = p->arena->arena, .index = p->index};
     p->file = arena_strdup(L.arena, name);
     size_t errors_before = diags->n_errors;
@@ -343,15 +353,17 @@ int plan_load_buffer(const char *name, const char *buf, size_t len, DiagList *di
         return r;
     }
     /* the plan's strings live in the tree's string buffer: keep it */
-    r = arena_adopt(L.arena, ytree_steal_strings(t));
-    if (r < 0) {
-        return r;
-    }
+    p->arena->strings = ytree_steal_strings(t, &p->arena->strings_size);
     if (diags->n_errors > errors_before) {
         return -EINVAL;
     }
     *ret = TAKE_PTR(p);
     return 0;
+}
+
+int plan_load_buffer(const char *name, const char *buf, size_t len, DiagList *diags,
+                     Plan **ret) {
+    return load(name, buf, len, NULL, diags, ret);
 }
 
 int plan_load(const char *path, DiagList *diags, Plan **ret) {
@@ -397,5 +409,6 @@ int plan_load(const char *path, DiagList *diags, Plan **ret) {
         }
         len += (size_t)k;
     }
-    return plan_load_buffer(path, buf, len, diags, ret);
+    char *owned = TAKE_PTR(buf);
+    return load(path, owned, len, owned, diags, ret);
 }

@@ -139,13 +139,12 @@ static void load_threshold(Loader *L, const YNode *n, const char *key, Threshold
     if (!v || ynode_is_null(L->t, v)) {
         return;
     }
-    char buf[128];
-    snprintf(buf, sizeof(buf), "'%s' of %s", key, what);
-    const char *s = schema_scalar(L, v, buf);
+    const char *s = schema_scalar_of(L, v, "", key, what);
     if (s && threshold_parse(s, mode, t) < 0) {
         diag_error(L->d, v->line, v->col,
-                   "%s '%s' is not a threshold; write it like \"85%%\", \"> 1000\" or \"< 5\"",
-                   buf, s);
+                   "'%s' of %s '%s' is not a threshold; write it like \"85%%\", \"> 1000\" or "
+                   "\"< 5\"",
+                   key, what, s);
     }
 }
 

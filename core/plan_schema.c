@@ -132,6 +132,17 @@ const char *schema_scalar(Loader *L, const YNode *n, const char *what) {
     return yscalar(L->t, n);
 }
 
+const char *schema_scalar_of(Loader *L, const YNode *n, const char *prefix, const char *key,
+                             const char *what) {
+    if (n->type == YNODE_SCALAR && !ynode_is_null(L->t, n)) {
+        return yscalar(L->t, n);
+    }
+    /* the message is only built on the error path: loading must stay fast */
+    char buf[200];
+    snprintf(buf, sizeof(buf), "%s'%s' of %s", prefix, key, what);
+    return schema_scalar(L, n, buf);
+}
+
 const char *schema_str(Loader *L, const YNode *map, const char *key, bool required,
                        const char *what) {
     const YNode *v = schema_get(L, map, key);
@@ -144,9 +155,7 @@ const char *schema_str(Loader *L, const YNode *map, const char *key, bool requir
     if (!required && ynode_is_null(L->t, v)) {
         return NULL;
     }
-    char buf[160];
-    snprintf(buf, sizeof(buf), "'%s' of %s", key, what);
-    return schema_scalar(L, v, buf);
+    return schema_scalar_of(L, v, "", key, what);
 }
 
 bool schema_bool(Loader *L, const YNode *map, const char *key, bool def, const char *what) {
@@ -173,9 +182,7 @@ int64_t schema_duration(Loader *L, const YNode *map, const char *key, int64_t de
     if (!v || ynode_is_null(L->t, v)) {
         return def;
     }
-    char buf[160];
-    snprintf(buf, sizeof(buf), "'%s' of %s", key, what);
-    const char *s = schema_scalar(L, v, buf);
+    const char *s = schema_scalar_of(L, v, "", key, what);
     if (!s) {
         return -1;
     }
@@ -186,12 +193,14 @@ int64_t schema_duration(Loader *L, const YNode *map, const char *key, int64_t de
     int64_t sec;
     int r = duration_parse(s, &sec);
     if (r == -ERANGE) {
-        diag_error(L->d, v->line, v->col, "%s '%s' is longer than ten years", buf, s);
+        diag_error(L->d, v->line, v->col, "'%s' of %s '%s' is longer than ten years", key, what,
+                   s);
         return -1;
     }
     if (r < 0) {
         diag_error(L->d, v->line, v->col,
-                   "%s '%s' is not a duration; write it like 30m, 2h, 1d, 2w or 1h30m", buf, s);
+                   "'%s' of %s '%s' is not a duration; write it like 30m, 2h, 1d, 2w or 1h30m",
+                   key, what, s);
         return -1;
     }
     return sec;
@@ -203,12 +212,10 @@ StrList schema_strlist(Loader *L, const YNode *map, const char *key, const char 
     if (!v || ynode_is_null(L->t, v)) {
         return out;
     }
-    char buf[160];
-    snprintf(buf, sizeof(buf), "an entry of '%s' of %s", key, what);
     if (v->type == YNODE_SCALAR) {
         out.v = arena_alloc(L->arena, sizeof(char *));
         out.pos = arena_alloc(L->arena, sizeof(Pos));
-        if (out.v && out.pos && (out.v[0] = schema_scalar(L, v, buf))) {
+        if (out.v && out.pos && (out.v[0] = schema_scalar_of(L, v, "an entry of ", key, what))) {
             out.pos[0] = node_pos(v);
             out.n = 1;
         }
@@ -224,7 +231,7 @@ StrList schema_strlist(Loader *L, const YNode *map, const char *key, const char 
         return (StrList){0};
     }
     for (uint32_t c = v->first; c; c = ynode(L->t, c)->next) {
-        const char *s = schema_scalar(L, ynode(L->t, c), buf);
+        const char *s = schema_scalar_of(L, ynode(L->t, c), "an entry of ", key, what);
         if (s) {
             out.pos[out.n] = node_pos(ynode(L->t, c));
             out.v[out.n++] = s;
@@ -270,21 +277,36 @@ const char *id_kind_name(IdKind k) {
     return k >= ID_PHASE && k <= ID_REDIS ? names[k] : "?";
 }
 
+Pos id_obj_pos(IdKind k, const void *obj) {
+    switch (k) {
+    case ID_PHASE:
+        return ((const Phase *)obj)->pos;
+    case ID_ITEM:
+        return ((const Item *)obj)->pos;
+    case ID_ACTION:
+        return ((const Action *)obj)->pos;
+    case ID_CHECK:
+        return ((const Check *)obj)->pos;
+    case ID_LOG:
+        return ((const LogSource *)obj)->pos;
+    case ID_DATABASE:
+        return ((const Database *)obj)->pos;
+    case ID_REDIS:
+        return ((const RedisTarget *)obj)->pos;
+    }
+    return (Pos){0, 0};
+}
+
 void schema_register_id(Loader *L, const char *id, const YNode *at, IdKind kind, void *obj) {
     if (!id) {
         return;
     }
-    IdEntry *e = arena_alloc(L->arena, sizeof(*e));
-    if (!e) {
-        return;
-    }
-    const YNode *idn = schema_get(L, at, "id");
-    *e = (IdEntry){.kind = kind, .obj = obj, .pos = node_pos(idn ? idn : at)};
     void *old = NULL;
-    if (strmap_put(L->index->ids, id, e, kind, &old, NULL) == -EEXIST) {
-        const IdEntry *o = old;
-        diag_error(L->d, e->pos.line, e->pos.col,
-                   "duplicate id '%s': already used by the %s at line %u", id,
-                   id_kind_name(o->kind), o->pos.line);
+    int old_kind = 0;
+    if (strmap_put(L->index->ids, id, obj, kind, &old, &old_kind) == -EEXIST) {
+        const YNode *idn = schema_get(L, at, "id");
+        Pos here = node_pos(idn ? idn : at);
+        diag_error(L->d, here.line, here.col, "duplicate id '%s': already used by the %s at line %u",
+                   id, id_kind_name((IdKind)old_kind), id_obj_pos((IdKind)old_kind, old).line);
     }
 }

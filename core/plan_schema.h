@@ -13,6 +13,9 @@ const char *schema_str(Loader *L, const YNode *map, const char *key, bool requir
                        const char *what);
 /* A scalar node as a string (error if not a non-null scalar). */
 const char *schema_scalar(Loader *L, const YNode *n, const char *what);
+/* The same, naming the value "PREFIX'KEY' of WHAT" in the error (built only on error). */
+const char *schema_scalar_of(Loader *L, const YNode *n, const char *prefix, const char *key,
+                             const char *what);
 bool schema_bool(Loader *L, const YNode *map, const char *key, bool def, const char *what);
 /* A duration ("30m", "1h30m"); bare_seconds: a bare integer counts as seconds.
  * Returns def when absent, -1 after an error. */

@@ -4,17 +4,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Open addressing over a compact index (hash + entry number, 8 bytes a slot),
+ * with the entries themselves appended in insertion order: probing stays in
+ * cache even for a hundred thousand ids. */
 typedef struct Slot {
-    const char *key; /* NULL = empty */
-    void *value;
     uint32_t hash;
-    int tag;
+    uint32_t entry; /* 1-based index into entries; 0 = empty */
 } Slot;
+
+typedef struct Entry {
+    const char *key;
+    void *value;
+    int tag;
+} Entry;
 
 struct StrMap {
     Slot *slots;
     size_t cap; /* power of two */
-    size_t n;
+    Entry *entries;
+    size_t n, cap_entries;
 };
 
 static uint32_t hash_str(const char *s) {
@@ -22,6 +30,12 @@ static uint32_t hash_str(const char *s) {
     for (; *s; s++) {
         h = (h ^ (unsigned char)*s) * 16777619u;
     }
+    /* FNV's low bits cluster on ids that differ in one digit; mix before masking */
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
     return h;
 }
 
@@ -32,6 +46,7 @@ StrMap *strmap_new(void) {
 StrMap *strmap_free(StrMap *m) {
     if (m) {
         free(m->slots);
+        free(m->entries);
         free(m);
     }
     return NULL;
@@ -41,52 +56,84 @@ static Slot *find(const StrMap *m, const char *key, uint32_t h) {
     size_t mask = m->cap - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         Slot *s = &m->slots[i];
-        if (!s->key || (s->hash == h && strcmp(s->key, key) == 0)) {
+        if (!s->entry || (s->hash == h && strcmp(m->entries[s->entry - 1].key, key) == 0)) {
             return s;
         }
     }
 }
 
-static int grow(StrMap *m) {
-    size_t cap = m->cap ? m->cap * 2 : 16;
-    Slot *old = m->slots;
-    size_t old_cap = m->cap;
-    m->slots = calloc(cap, sizeof(Slot));
-    if (!m->slots) {
-        m->slots = old;
+static int resize(StrMap *m, size_t cap) {
+    Slot *slots = calloc(cap, sizeof(Slot));
+    if (!slots) {
         return -ENOMEM;
     }
+    free(m->slots);
+    m->slots = slots;
     m->cap = cap;
-    for (size_t i = 0; i < old_cap; i++) {
-        if (old[i].key) {
-            *find(m, old[i].key, old[i].hash) = old[i];
+    for (size_t i = 0; i < m->n; i++) {
+        uint32_t h = hash_str(m->entries[i].key);
+        size_t mask = cap - 1, k = h & mask;
+        while (slots[k].entry) {
+            k = (k + 1) & mask;
         }
+        slots[k] = (Slot){.hash = h, .entry = (uint32_t)i + 1};
     }
-    free(old);
     return 0;
+}
+
+static int reserve_entries(StrMap *m, size_t n) {
+    if (n <= m->cap_entries) {
+        return 0;
+    }
+    size_t cap = m->cap_entries ? m->cap_entries : 16;
+    while (cap < n) {
+        cap *= 2;
+    }
+    Entry *v = realloc(m->entries, cap * sizeof(Entry));
+    if (!v) {
+        return -ENOMEM;
+    }
+    m->entries = v;
+    m->cap_entries = cap;
+    return 0;
+}
+
+int strmap_reserve(StrMap *m, size_t n) {
+    size_t cap = m->cap ? m->cap : 16;
+    while (n * 10 > cap * 7) {
+        cap *= 2;
+    }
+    if (reserve_entries(m, n) < 0) {
+        return -ENOMEM;
+    }
+    return cap > m->cap ? resize(m, cap) : 0;
 }
 
 int strmap_put(StrMap *m, const char *key, void *value, int tag, void **ret_old,
                int *ret_old_tag) {
     if ((m->n + 1) * 10 > m->cap * 7) {
-        int r = grow(m);
+        int r = resize(m, m->cap ? m->cap * 2 : 16);
         if (r < 0) {
             return r;
         }
     }
+    if (m->n >= UINT32_MAX - 1 || reserve_entries(m, m->n + 1) < 0) {
+        return -ENOMEM;
+    }
     uint32_t h = hash_str(key);
     Slot *s = find(m, key, h);
-    if (s->key) {
+    if (s->entry) {
+        const Entry *e = &m->entries[s->entry - 1];
         if (ret_old) {
-            *ret_old = s->value;
+            *ret_old = e->value;
         }
         if (ret_old_tag) {
-            *ret_old_tag = s->tag;
+            *ret_old_tag = e->tag;
         }
         return -EEXIST;
     }
-    *s = (Slot){.key = key, .value = value, .hash = h, .tag = tag};
-    m->n++;
+    m->entries[m->n] = (Entry){.key = key, .value = value, .tag = tag};
+    *s = (Slot){.hash = h, .entry = (uint32_t)++m->n};
     return 0;
 }
 
@@ -94,10 +141,10 @@ int strmap_set(StrMap *m, const char *key, void *value, int tag) {
     void *unused;
     int r = strmap_put(m, key, value, tag, &unused, NULL);
     if (r == -EEXIST) {
-        Slot *s = find(m, key, hash_str(key));
-        s->key = key;
-        s->value = value;
-        s->tag = tag;
+        Entry *e = &m->entries[find(m, key, hash_str(key))->entry - 1];
+        e->key = key;
+        e->value = value;
+        e->tag = tag;
         r = 0;
     }
     return r;
@@ -108,13 +155,14 @@ void *strmap_get(const StrMap *m, const char *key, int *ret_tag) {
         return NULL;
     }
     Slot *s = find(m, key, hash_str(key));
-    if (!s->key) {
+    if (!s->entry) {
         return NULL;
     }
+    const Entry *e = &m->entries[s->entry - 1];
     if (ret_tag) {
-        *ret_tag = s->tag;
+        *ret_tag = e->tag;
     }
-    return s->value;
+    return e->value;
 }
 
 size_t strmap_size(const StrMap *m) {
@@ -123,20 +171,18 @@ size_t strmap_size(const StrMap *m) {
 
 int strmap_next(const StrMap *m, size_t *state, const char **ret_key, void **ret_value,
                 int *ret_tag) {
-    for (size_t i = *state; m && i < m->cap; i++) {
-        if (m->slots[i].key) {
-            *state = i + 1;
-            if (ret_key) {
-                *ret_key = m->slots[i].key;
-            }
-            if (ret_value) {
-                *ret_value = m->slots[i].value;
-            }
-            if (ret_tag) {
-                *ret_tag = m->slots[i].tag;
-            }
-            return 1;
-        }
+    if (!m || *state >= m->n) {
+        return 0;
     }
-    return 0;
+    const Entry *e = &m->entries[(*state)++];
+    if (ret_key) {
+        *ret_key = e->key;
+    }
+    if (ret_value) {
+        *ret_value = e->value;
+    }
+    if (ret_tag) {
+        *ret_tag = e->tag;
+    }
+    return 1;
 }

@@ -8,6 +8,8 @@ typedef struct StrMap StrMap;
 
 StrMap *strmap_new(void);
 StrMap *strmap_free(StrMap *m);
+/* Make room for n entries up front.  Returns 0 or -ENOMEM. */
+int strmap_reserve(StrMap *m, size_t n);
 
 /* Insert key.  Returns 0, -EEXIST (then *ret_old gets the existing value and
  * tag, when not NULL), or -ENOMEM. */

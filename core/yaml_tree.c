@@ -5,6 +5,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "core/bigbuf.h"
 #include "core/strmap.h"
 
 typedef struct Frame {
@@ -37,8 +38,8 @@ static int new_node(Builder *b, YNodeType type, const yaml_mark_t *mark, uint32_
     }
     if (t->n_nodes == t->cap_nodes) {
         size_t cap = t->cap_nodes ? t->cap_nodes * 2 : 1024;
-        YNode *v = realloc(t->nodes, cap * sizeof(*v));
-        if (!v) {
+        void *v = t->nodes;
+        if (bigbuf_resize(&v, t->cap_nodes * sizeof(YNode), cap * sizeof(YNode)) < 0) {
             return -ENOMEM;
         }
         t->nodes = v;
@@ -47,7 +48,8 @@ static int new_node(Builder *b, YNodeType type, const yaml_mark_t *mark, uint32_
     uint32_t i = (uint32_t)t->n_nodes++;
     t->nodes[i] = (YNode){.type = (uint8_t)type,
                           .line = (uint32_t)mark->line + 1,
-                          .col = (uint32_t)mark->column + 1,
+                          .col = mark->column + 1 > UINT16_MAX ? UINT16_MAX
+                                                               : (uint16_t)(mark->column + 1),
                           .size = 1};
     *ret = i;
     return 0;
@@ -63,8 +65,8 @@ static int add_string(Builder *b, const char *s, size_t len, uint32_t *ret) {
         while (cap < t->len_strings + len + 1) {
             cap *= 2;
         }
-        char *v = realloc(t->strings, cap);
-        if (!v) {
+        void *v = t->strings;
+        if (bigbuf_resize(&v, t->cap_strings, cap) < 0) {
             return -ENOMEM;
         }
         t->strings = v;
@@ -213,9 +215,11 @@ static int on_alias(Builder *b, const yaml_event_t *ev) {
         }
         YNode *d = &b->t->nodes[dst];
         d->plain = snap.plain;
-        d->str = snap.str;
-        d->len = snap.len;
         d->size = snap.size;
+        if (snap.type == YNODE_SCALAR) {
+            d->str = snap.str;
+            d->len = snap.len;
+        }
         if (parent == 0) {
             copy_root = dst;
         } else {
@@ -225,7 +229,8 @@ static int on_alias(Builder *b, const yaml_event_t *ev) {
             p->n++;
         }
         /* pushed first to last, popped last to first, each prepended: order kept */
-        for (uint32_t c = snap.first; c; c = b->t->nodes[c].next) {
+        for (uint32_t c = snap.type == YNODE_SCALAR ? 0 : snap.first; c;
+             c = b->t->nodes[c].next) {
             PUSH(c, dst);
         }
     }
@@ -328,6 +333,17 @@ int ytree_parse(const char *buf, size_t len, DiagList *diags, YTree **ret) {
         return -ENOMEM;
     }
     yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
+    /* about one node per dozen bytes of YAML: size once instead of doubling up to it */
+    size_t guess = len / 12 < 1024 ? 1024 : len / 12;
+    void *nodes = NULL;
+    if (bigbuf_resize(&nodes, 0, guess * sizeof(YNode)) < 0) {
+        yaml_parser_delete(&p);
+        strmap_free(b.anchors);
+        ytree_free(t);
+        return -ENOMEM;
+    }
+    t->nodes = nodes;
+    t->cap_nodes = guess;
     /* node 0 is the "none" sentinel */
     yaml_mark_t zero = {0};
     uint32_t sentinel;
@@ -351,15 +367,16 @@ int ytree_parse(const char *buf, size_t len, DiagList *diags, YTree **ret) {
 
 YTree *ytree_free(YTree *t) {
     if (t) {
-        free(t->nodes);
-        free(t->strings);
+        bigbuf_free(t->nodes, t->cap_nodes * sizeof(YNode));
+        bigbuf_free(t->strings, t->cap_strings);
         free(t);
     }
     return NULL;
 }
 
-char *ytree_steal_strings(YTree *t) {
+char *ytree_steal_strings(YTree *t, size_t *ret_size) {
     char *s = t->strings;
+    *ret_size = t->cap_strings;
     t->strings = NULL;
     t->len_strings = t->cap_strings = 0;
     return s;

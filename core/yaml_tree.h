@@ -15,16 +15,24 @@
 
 typedef enum YNodeType { YNODE_SCALAR = 1, YNODE_SEQ, YNODE_MAP } YNodeType;
 
+/* 24 bytes: a plan of 100,000 items is over half a million of these. */
 typedef struct YNode {
     uint8_t type;
     uint8_t plain; /* an unquoted scalar: may be null/bool/number */
-    uint32_t line, col;
-    uint32_t next;  /* next sibling */
-    uint32_t first; /* first child (seq: items; map: key, value, key, value …) */
-    uint32_t n;     /* number of children */
-    uint32_t str;   /* scalar: offset into YTree.strings */
-    uint32_t len;   /* scalar: length in bytes */
-    uint32_t size;  /* nodes in the expanded subtree (saturating) */
+    uint16_t col;  /* saturates at 65535 */
+    uint32_t line;
+    uint32_t next; /* next sibling */
+    union {
+        struct {
+            uint32_t first; /* first child (seq: items; map: key, value, key, value …) */
+            uint32_t n;     /* number of children */
+        };
+        struct {
+            uint32_t str; /* scalar: offset into YTree.strings */
+            uint32_t len; /* scalar: length in bytes */
+        };
+    };
+    uint32_t size; /* nodes in the expanded subtree (saturating) */
 } YNode;
 
 /* Owns nodes and strings. */
@@ -42,8 +50,9 @@ int ytree_parse(const char *buf, size_t len, DiagList *diags, YTree **ret);
 YTree *ytree_free(YTree *t);
 DEFINE_FREEP(YTree, ytree_free)
 
-/* Give up ownership of the string buffer (the plan keeps it). */
-char *ytree_steal_strings(YTree *t);
+/* Give up ownership of the string buffer (the plan keeps it; free it with
+ * bigbuf_free(s, *ret_size)). */
+char *ytree_steal_strings(YTree *t, size_t *ret_size);
 
 static inline const YNode *ynode(const YTree *t, uint32_t i) {
     return i ? &t->nodes[i] : NULL;

@@ -101,8 +101,7 @@ static void test_parse_rejects(void **state) {
 static void test_format(void **state) {
     char buf[32];
     assert_string_equal(time_format_iso8601(0, buf, sizeof(buf)), "1970-01-01T00:00:00Z");
-    assert_string_equal(time_format_iso8601(1795904043, buf, sizeof(buf)),
-                        "2026-11-28T22:14:03Z");
+    assert_string_equal(time_format_iso8601(1795904043, buf, sizeof(buf)), "2026-11-28T22:14:03Z");
     assert_string_equal(time_format_iso8601(-1, buf, sizeof(buf)), "1969-12-31T23:59:59Z");
     char exact[21];
     assert_string_equal(time_format_iso8601(1835438400, exact, sizeof(exact)),

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# make bench: speed and memory figures, each beside the yardstick measured in the same run.
+set -u
+BUILD=${BUILD:-build}
+echo "== plan loading"
+"$BUILD/bench/plan_bench" examples/uplink-2.0.yaml
+echo "== journal"
+dir=$(mktemp -d /var/tmp/opsdeck-bench.XXXXXX)
+"$BUILD/bench/journal_bench" "$dir"
+rm -rf "$dir"
