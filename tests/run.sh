@@ -46,7 +46,7 @@ run_suite() {
         failures+=("$name")
         echo "FAIL $name ($p passed, $f failed)"; grep -A8 '^not ok - ' "$out" | head -40
     else
-        echo "PASS $name ($p${s:+, $s skipped})"
+        if [ "$s" -gt 0 ]; then echo "PASS $name ($p, $s skipped)"; else echo "PASS $name ($p)"; fi
     fi
     grep '^skip - ' "$out" | sed 's/^/  /'
 }
