@@ -5,7 +5,7 @@ DESTDIR   ?=
 BUILD     ?= build
 CC        ?= cc
 
-PKGS      := ncursesw yaml-0.1 libsystemd libgit2 mysqlclient hiredis libcurl libcjson zlib
+PKGS      := ncursesw yaml-0.1 libsystemd libgit2 mysqlclient hiredis libcurl libcjson zlib md4c
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -68,7 +68,7 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(LIB) $(LDLIBS)
 
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(TOOL_BIN)
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(TOOL_BIN) $(RELIABILITY_BIN)
 	@$(MAKE) --no-print-directory check-layers
 	@BUILD=$(BUILD) ./tests/run.sh
 
@@ -83,21 +83,47 @@ bench: deps
 check-layers:
 	@./scripts/check-layers.sh
 
+CLANG_FORMAT ?= $(shell command -v clang-format-16 || command -v clang-format-15 || echo clang-format)
+
 format-check:
-	@clang-format --dry-run -Werror $(CORE_SRC) $(wildcard core/*.h) $(WIDGETS_SRC) $(TUI_SRC) $(wildcard cli/*.c cli/*.h)
+	@$(CLANG_FORMAT) --dry-run -Werror $(CORE_SRC) $(wildcard core/*.h) $(WIDGETS_SRC) $(TUI_SRC) $(wildcard cli/*.c cli/*.h)
+
+# make install PREFIX=/usr/local DESTDIR=...: the binary, the man pages, the bash and
+# zsh completions, the example plans and the themes; make uninstall removes exactly
+# those, and the share/opsdeck directories once empty.
+INST_DIR      = $(DESTDIR)$(PREFIX)
+INST_EXAMPLES = $(notdir $(wildcard examples/*.yaml))
+INST_THEMES   = $(notdir $(wildcard themes/*.theme))
 
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/opsdeck/themes $(DESTDIR)$(PREFIX)/share/opsdeck/examples
-	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/opsdeck
-	install -m 0644 examples/uplink-2.0.yaml $(DESTDIR)$(PREFIX)/share/opsdeck/examples/
-	for t in themes/*.theme; do [ -e "$$t" ] && install -m 0644 "$$t" $(DESTDIR)$(PREFIX)/share/opsdeck/themes/ || true; done
+	install -d $(INST_DIR)/bin $(INST_DIR)/share/man/man1 $(INST_DIR)/share/man/man5 \
+	    $(INST_DIR)/share/bash-completion/completions $(INST_DIR)/share/zsh/site-functions \
+	    $(INST_DIR)/share/opsdeck/examples
+	install -m 0755 $(BIN) $(INST_DIR)/bin/opsdeck
+	install -m 0644 man/opsdeck.1 $(INST_DIR)/share/man/man1/opsdeck.1
+	install -m 0644 man/opsdeck-plan.5 $(INST_DIR)/share/man/man5/opsdeck-plan.5
+	install -m 0644 completions/opsdeck.bash $(INST_DIR)/share/bash-completion/completions/opsdeck
+	install -m 0644 completions/_opsdeck $(INST_DIR)/share/zsh/site-functions/_opsdeck
+	install -m 0644 $(addprefix examples/,$(INST_EXAMPLES)) $(INST_DIR)/share/opsdeck/examples/
+	$(if $(INST_THEMES),install -d $(INST_DIR)/share/opsdeck/themes)
+	$(if $(INST_THEMES),install -m 0644 $(addprefix themes/,$(INST_THEMES)) $(INST_DIR)/share/opsdeck/themes/)
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/opsdeck $(DESTDIR)$(PREFIX)/share/opsdeck/examples/uplink-2.0.yaml
-	rm -f $(DESTDIR)$(PREFIX)/share/opsdeck/themes/*.theme
-	-rmdir $(DESTDIR)$(PREFIX)/share/opsdeck/themes $(DESTDIR)$(PREFIX)/share/opsdeck/examples $(DESTDIR)$(PREFIX)/share/opsdeck
+	rm -f $(INST_DIR)/bin/opsdeck $(INST_DIR)/share/man/man1/opsdeck.1 \
+	    $(INST_DIR)/share/man/man5/opsdeck-plan.5 \
+	    $(INST_DIR)/share/bash-completion/completions/opsdeck \
+	    $(INST_DIR)/share/zsh/site-functions/_opsdeck
+	rm -f $(addprefix $(INST_DIR)/share/opsdeck/examples/,$(INST_EXAMPLES))
+	rm -f $(addprefix $(INST_DIR)/share/opsdeck/themes/,$(INST_THEMES))
+	for d in themes examples; do \
+	    if [ -d $(INST_DIR)/share/opsdeck/$$d ]; then rmdir --ignore-fail-on-non-empty $(INST_DIR)/share/opsdeck/$$d; fi; \
+	done
+	if [ -d $(INST_DIR)/share/opsdeck ]; then rmdir --ignore-fail-on-non-empty $(INST_DIR)/share/opsdeck; fi
 
 clean:
 	rm -rf $(BUILD)
+
+# check-asan, check-crash, fuzz, fuzz-replay, check-valgrind
+include tests/reliability.mk
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

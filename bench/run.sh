@@ -8,3 +8,7 @@ echo "== journal"
 dir=$(mktemp -d /var/tmp/opsdeck-bench.XXXXXX)
 "$BUILD/bench/journal_bench" "$dir"
 rm -rf "$dir"
+echo "== report"
+dir=$(mktemp -d /var/tmp/opsdeck-bench.XXXXXX)
+"$BUILD/bench/report_bench" "$BUILD/opsdeck" examples/uplink-2.0.yaml "$dir"
+rm -rf "$dir"

@@ -100,5 +100,7 @@ int cmd_tick(const Options *o, int argc, char **argv);
 int cmd_untick(const Options *o, int argc, char **argv);
 int cmd_history(const Options *o, int argc, char **argv);
 int cmd_report(const Options *o, int argc, char **argv);
+int cmd_import(const Options *o, int argc, char **argv);
 int cmd_not_built(const Options *o, int argc, char **argv);
 int cmd_panel(const Options *o, int argc, char **argv);
+int cmd_complete(const Options *o, int argc, char **argv);

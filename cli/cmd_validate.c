@@ -42,13 +42,3 @@ int cmd_not_built(const Options *o, int argc, char **argv) {
             OPSDECK_VERSION);
     return EXIT_FAILED;
 }
-
-int cmd_panel(const Options *o, int argc, char **argv) {
-    fprintf(stderr,
-            "opsdeck: the interactive panel is not built yet in opsdeck %s; use 'opsdeck "
-            "status ",
-            OPSDECK_VERSION);
-    out_text(stderr, argv[0]);
-    fputs("' to see the plan\n", stderr);
-    return EXIT_FAILED;
-}

@@ -14,16 +14,21 @@ static const Command commands[] = {
      "record an item as not done, durably, then print it"},
     {"history", cmd_history, 1, 1, OPT_JSON, "history PLAN [--json]",
      "the journal as an audit trail, oldest first"},
-    {"report", cmd_report, 1, 1, OPT_FORMAT | OPT_OUTPUT, "report PLAN [--format md] [-o FILE]",
-     "Markdown post-migration report: planned vs actual, ticks, overrides, actions"},
+    {"report", cmd_report, 1, 1, OPT_FORMAT | OPT_OUTPUT,
+     "report PLAN [--format md|html|json] [-o FILE]",
+     "post-migration report: planned vs actual, ticks, overrides, actions"},
     {"tail", cmd_not_built, 2, 2, OPT_LINES | OPT_FOLLOW, "tail PLAN LOG [-n N] [-f]",
      "a log of the plan, control characters escaped (not built yet)"},
     {"run", cmd_not_built, 2, 2, OPT_YES | OPT_DRY_RUN, "run PLAN ACTION [--yes] [--dry-run]",
      "run one action headless (not built yet)"},
-    {"import", cmd_not_built, 1, 1, OPT_OUTPUT, "import RUNBOOK.md [-o PLAN]",
-     "a plan from a Markdown runbook (not built yet)"},
-    {"panel", cmd_panel, 1, 1, OPT_WALLBOARD | OPT_ROTATE, "[--wallboard] PLAN",
-     "the interactive panel (not built yet)"},
+    {"import", cmd_import, 1, 1, OPT_OUTPUT, "import RUNBOOK.md [-o PLAN]",
+     "a plan from a Markdown runbook: headings become phases, '- [ ]' lines items"},
+    {"panel", cmd_panel, 1, 1, OPT_WALLBOARD | OPT_ROTATE,
+     "[--wallboard [--rotate N]] [--readonly] [--theme NAME] PLAN",
+     "the interactive panel; --wallboard: the read-only board for a big screen"},
+    /* hidden from --help: the shell completions ask it for the ids of a plan */
+    {"__complete", cmd_complete, 2, 2, 0, "__complete PLAN items|actions|logs|phases|checks",
+     "the ids of a plan, one per line"},
 };
 
 const Command *cli_find_command(const char *name) {
@@ -40,7 +45,7 @@ void cli_print_usage(FILE *f) {
                "usage: opsdeck [OPTIONS] PLAN              the interactive panel\n"
                "       opsdeck [OPTIONS] COMMAND ARGS...\n\ncommands:\n");
     for (size_t i = 0; i < ELEMENTSOF(commands); i++) {
-        if (strcmp(commands[i].name, "panel") != 0) {
+        if (strcmp(commands[i].name, "panel") != 0 && strncmp(commands[i].name, "__", 2) != 0) {
             fprintf(f, "  %-58s %s\n", commands[i].usage, "");
             fprintf(f, "      %s\n", commands[i].summary);
         }

@@ -1,5 +1,6 @@
 /* opsdeck: parse the command line, dispatch to a command or the panel. */
 #include <getopt.h>
+#include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,6 +144,8 @@ static int parse_options(int argc, char **argv, Options *o, bool stop_at_operand
 
 /* Options may come before or after the command. */
 int main(int argc, char **argv) {
+    /* display widths (wcwidth) and the panel's UTF-8 detection follow the locale */
+    setlocale(LC_ALL, "");
     Options o = {.lines = 10, .rotate = 15};
     int first = parse_options(argc, argv, &o, true);
     if (first < 0) {

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "core/macro.h"
 #include "core/text.h"
@@ -31,10 +32,12 @@ void out_cell(FILE *f, const char *s, int width) {
             if (l == 0) {
                 l = 1;
             }
-            if ((int)(cols + 1) > width - 1) {
+            int cw = l > 1 ? wcwidth((wchar_t)cp) : 1;
+            cw = cw < 0 ? 1 : cw;
+            if ((int)cols + cw > width - 1) {
                 break;
             }
-            cols++;
+            cols += (size_t)cw;
             i += l;
         }
         fwrite(safe, 1, i, f);
@@ -46,12 +49,6 @@ void out_cell(FILE *f, const char *s, int width) {
     for (int k = (int)w; k < width; k++) {
         fputc(' ', f);
     }
-}
-
-static bool cp_needs_escape(unsigned cp) {
-    return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
-           (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029 || cp == 0x200e ||
-           cp == 0x200f || cp == 0x061c || cp == 0xfeff;
 }
 
 char *out_json_string(const cJSON *v) {
@@ -70,6 +67,11 @@ char *out_json_string(const cJSON *v) {
     const unsigned char *p = (const unsigned char *)raw;
     char *o = out;
     for (size_t i = 0; i < n;) {
+        if (p[i] == 0x7f) { /* DEL: JSON lets it through raw, a terminal must not get it */
+            o += sprintf(o, "\\u007f");
+            i++;
+            continue;
+        }
         if (p[i] < 0x80) {
             *o++ = (char)p[i++];
             continue;
@@ -79,7 +81,7 @@ char *out_json_string(const cJSON *v) {
         if (l == 0) {
             o += sprintf(o, "\\ufffd");
             i++;
-        } else if (cp_needs_escape(cp)) {
+        } else if (text_cp_is_dangerous(cp)) {
             o += sprintf(o, "\\u%04x", cp);
             i += l;
         } else {

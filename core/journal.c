@@ -332,7 +332,9 @@ int journal_read(Journal *j, JournalEventFn fn, void *userdata) {
 /* ---- appending ---- */
 
 /* Bytes [j->offset, end) are a record cut short by a writer that died: never
- * acknowledged.  Keep them in PATH.torn and cut the journal back to its last '\n'. */
+ * acknowledged.  Keep them in PATH.torn and cut the journal back to its last '\n'.
+ * A failed write or sync on the way poisons the handle, as one of the journal does:
+ * the disk is failing, and nothing is retried and then acknowledged. */
 static int set_aside_torn(Journal *j, uint64_t end) {
     uint64_t n = end - j->offset;
     _cleanup_(freep) char *torn = NULL;
@@ -344,26 +346,28 @@ static int set_aside_torn(Journal *j, uint64_t end) {
     if (tfd < 0) {
         return -errno;
     }
-    for (uint64_t done = 0; done < n;) {
+    int r = 0;
+    for (uint64_t done = 0; done < n && r == 0;) {
         size_t want = (size_t)MIN((uint64_t)READ_CHUNK, n - done);
         ssize_t k = pread(j->fd, j->buf, want, (off_t)(j->offset + done));
         if (k < 0 && errno == EINTR) {
             continue;
         }
         if (k <= 0) {
-            return k < 0 ? -errno : -EIO;
+            r = k < 0 ? -errno : -EIO;
+            break;
         }
-        int r = journal_fs_write_all(tfd, j->buf, (size_t)k);
-        if (r < 0) {
-            return r;
-        }
+        r = journal_fs_write_all(tfd, j->buf, (size_t)k);
         done += (uint64_t)k;
     }
-    if (fsync(tfd) < 0) {
-        return -errno;
+    if (r == 0 && fsync(tfd) < 0) {
+        r = -errno;
     }
-    int r = journal_fs_fsync_dir(dir);
+    if (r == 0) {
+        r = journal_fs_fsync_dir(dir);
+    }
     if (r < 0) {
+        journal_poison(j, "setting a torn record aside in %s failed: %s", torn, errno_text(-r));
         return r;
     }
     if (ftruncate(j->fd, (off_t)j->offset) < 0) {
@@ -439,8 +443,16 @@ static int append_locked(Journal *j, JournalEvent *evs, size_t n, JournalEventFn
     }
     r = journal_sync(j);
     if (r < 0) {
-        /* never retried: the page cache may already have dropped the dirty pages */
-        journal_poison(j, "fdatasync failed: %s", errno_text(-r));
+        /* Never retried: the kernel may have marked the pages clean already.  The
+         * batch is reported as not recorded, so take it back out of the file (no
+         * reader has seen it: we hold the lock), making the cut durable if the disk
+         * still lets us; a later read then shows what the operator was told. */
+        bool cut = ftruncate(j->fd, (off_t)j->offset) == 0;
+        if (cut) {
+            (void)fdatasync(j->fd);
+        }
+        journal_poison(j, "fdatasync failed: %s%s", errno_text(-r),
+                       cut ? "" : " (the unacknowledged records may remain in the file)");
         return r;
     }
     j->offset += len;

@@ -89,10 +89,10 @@ int journal_read(Journal *j, JournalEventFn fn, void *userdata);
  *   journal.  A negative return for those stops the append (nothing is written)
  *   and is returned; for our own, durable events it only stops the calls.
  * - A failed write() or fdatasync() makes the handle read-only for good
- *   (journal_failure() says why).  After a failed write the file is cut back to
- *   where our records began (best effort); after a failed fdatasync our records
- *   stay in the file, unacknowledged, and a later journal_read reports them as
- *   they are there: the state stays a fold over what the file holds.
+ *   (journal_failure() says why), and so does one while setting a torn tail
+ *   aside.  Either way the file is cut back to where our records began (best
+ *   effort; after a failed fdatasync the cut is synced if the disk allows), so a
+ *   later journal_read shows none of the records that were never acknowledged.
  * - A partial last record without '\n' (a writer died mid-write) is moved to
  *   PATH.torn before appending, with a warning; a reader leaves it alone. */
 int journal_append(Journal *j, JournalEvent *evs, size_t n, JournalEventFn fn, void *userdata);

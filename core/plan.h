@@ -92,6 +92,7 @@ typedef struct Check {
     const char *unit;     /* unit */
     Threshold warn, fail; /* .op == THRESH_NONE when absent */
     Threshold expect;
+    Pos database_pos;     /* where the database reference is written */
     int64_t interval_ms; /* default 10 s */
     int64_t timeout_ms;  /* default 5 s */
     Pos pos;
@@ -121,6 +122,7 @@ typedef struct Action {
     const char *title; /* NULL when absent: the id is shown */
     ActionKind kind;
     const char *database; /* db.backup, db.query */
+    Pos database_pos;
     const char *dir;      /* db.backup: backup directory (NULL: beside the journal) */
     const char *query;    /* db.query */
     StrList units;        /* systemd.* */

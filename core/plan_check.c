@@ -243,14 +243,14 @@ int plan_check_references(Loader *L) {
         const Check *c = &p->checks[i];
         char what[96];
         snprintf(what, sizeof(what), "check '%s'", c->id ? c->id : "?");
-        want(L, c->database, ID_DATABASE, c->pos, what);
+        want(L, c->database, ID_DATABASE, c->database_pos, what);
         want(L, c->redis, ID_REDIS, c->pos, what);
     }
     for (size_t i = 0; i < p->n_actions; i++) {
         const Action *a = &p->actions[i];
         char what[96];
         snprintf(what, sizeof(what), "action '%s'", a->id ? a->id : "?");
-        want(L, a->database, ID_DATABASE, a->pos, what);
+        want(L, a->database, ID_DATABASE, a->database_pos, what);
     }
     return topo_sort(L);
 }

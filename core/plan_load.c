@@ -133,7 +133,9 @@ static void load_phases(Loader *L, const YNode *list) {
 static void load_top_scalars(Loader *L, const YNode *root, const char *name) {
     Plan *p = L->p;
     p->title = schema_str(L, root, "plan", true, "the plan");
-    p->id = schema_str(L, root, "id", false, "the plan");
+    /* the plan id names the default journal file: the same rule as every id, so it
+     * can never climb out of the state directory */
+    p->id = schema_get(L, root, "id") ? schema_id(L, root, "the plan") : NULL;
     if (!p->id) {
         /* derive from the file name: letters, digits and '-' */
         const char *base = strrchr(name, '/');
@@ -147,7 +149,7 @@ static void load_top_scalars(Loader *L, const YNode *root, const char *name) {
                           (c >= '0' && c <= '9') || c == '-' || c == '_';
                 id[i] = ok ? c : '-';
             }
-            p->id = n ? id : "plan";
+            p->id = n && n <= 64 && id[0] != '-' && id[0] != '_' ? id : "plan";
         }
     }
     const YNode *start = schema_get(L, root, "start");
@@ -224,8 +226,8 @@ static bool report_encoding(const char *buf, size_t len, DiagList *d) {
         for (size_t i = 0; i < bad; i++) {
             if (buf[i] == '\n') {
                 line++, col = 1;
-            } else {
-                col++;
+            } else if (((unsigned char)buf[i] & 0xc0) != 0x80) {
+                col++; /* columns count characters, as libyaml's marks do */
             }
         }
         diag_error(d, line, col, "invalid UTF-8 (byte 0x%02x); save the plan as UTF-8",

@@ -169,6 +169,12 @@ static void load_check(Loader *L, const YNode *n, void *out) {
     }
     schema_register_id(L, c->id, n, ID_CHECK, c);
     if (k < 0) {
+        /* still report unknown keys and inline secrets against every kind's keys */
+        static const char *const any_check_keys[] = {
+            CHECK_COMMON, "path", "url",  "database", "query", "redis",
+            "command",    "unit", "warn", "fail",     "expect", NULL,
+        };
+        schema_keys(L, n, any_check_keys, what);
         return;
     }
     c->kind = (CheckKind)k;
@@ -188,6 +194,8 @@ static void load_check(Loader *L, const YNode *n, void *out) {
     }
     c->url = schema_str(L, n, "url", k == CHECK_HTTP, what);
     c->database = schema_str(L, n, "database", k == CHECK_SQL, what);
+    const YNode *dbn = schema_get(L, n, "database");
+    c->database_pos = node_pos(dbn ? dbn : n);
     c->query = schema_str(L, n, "query", k == CHECK_SQL, what);
     c->redis = schema_str(L, n, "redis", k == CHECK_REDIS, what);
     c->command = schema_str(L, n, "command", k == CHECK_REDIS, what);
@@ -243,7 +251,8 @@ static void load_redis(Loader *L, const YNode *n, void *out) {
 }
 
 /* The argument of an action kind: a scalar, or a mapping with named fields. */
-static void load_action_arg(Loader *L, Action *a, const YNode *arg, const char *what) {
+static void load_action_arg(Loader *L, Action *a, const YNode *n_action, const YNode *arg,
+                            const char *what) {
     const YTree *t = L->t;
     bool is_map = arg->type == YNODE_MAP;
     bool is_null = ynode_is_null(t, arg);
@@ -253,10 +262,13 @@ static void load_action_arg(Loader *L, Action *a, const YNode *arg, const char *
         if (is_map) {
             schema_keys(L, arg, (const char *const[]){"database", "dir", "query", NULL}, what);
             a->database = schema_str(L, arg, "database", true, what);
+            const YNode *dbn = schema_get(L, arg, "database");
+            a->database_pos = node_pos(dbn ? dbn : arg);
             a->dir = schema_str(L, arg, "dir", false, what);
             a->query = schema_str(L, arg, "query", a->kind == ACTION_DB_QUERY, what);
         } else {
             a->database = schema_scalar(L, arg, what);
+            a->database_pos = node_pos(arg);
             if (a->kind == ACTION_DB_QUERY) {
                 diag_error(L->d, arg->line, arg->col,
                            "%s needs a mapping with 'database' and 'query'", what);
@@ -318,7 +330,13 @@ static void load_action_arg(Loader *L, Action *a, const YNode *arg, const char *
         break;
     case ACTION_RUN:
         if (arg->type == YNODE_SCALAR && !is_null) {
-            /* a single string: only meaningful with shell: true */
+            /* a single string is a shell command line: it needs shell: true */
+            if (!schema_bool(L, n_action, "shell", false, what)) {
+                diag_error(L->d, arg->line, arg->col,
+                           "%s: 'run' as a single string needs 'shell: true'; or give the "
+                           "command as a list: run: [./scripts/smoke_test.sh, --quick]",
+                           what);
+            }
             a->argv.v = arena_alloc(L->arena, sizeof(char *));
             if (a->argv.v) {
                 a->argv.v[0] = yscalar(t, arg);
@@ -358,7 +376,9 @@ static void load_run_options(Loader *L, const YNode *n, Action *a, const char *w
         for (uint32_t k = env->first; a->env && k; k = ynode(L->t, ynode(L->t, k)->next)->next) {
             const YNode *kn = ynode(L->t, k), *vn = ynode(L->t, kn->next);
             const char *key = schema_scalar(L, kn, "an 'env' name");
-            const char *val = vn->type == YNODE_SCALAR ? yscalar(L->t, vn) : NULL;
+            const char *val = vn->type == YNODE_SCALAR && !ynode_is_null(L->t, vn)
+                                  ? yscalar(L->t, vn)
+                                  : NULL;
             if (!val) {
                 diag_error(L->d, vn->line, vn->col, "'env' values of %s must be strings", what);
             }
@@ -401,7 +421,7 @@ static void load_action(Loader *L, const YNode *n, void *out) {
                    "(see opsdeck-plan(5))",
                    what);
     } else {
-        load_action_arg(L, a, arg, what);
+        load_action_arg(L, a, n, arg, what);
     }
     load_run_options(L, n, a, what);
     schema_register_id(L, a->id, n, ID_ACTION, a);

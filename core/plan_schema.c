@@ -253,7 +253,7 @@ const char *schema_id(Loader *L, const YNode *map, const char *what) {
         return NULL;
     }
     size_t n = strlen(id);
-    bool ok = n <= ID_MAX;
+    bool ok = n >= 1 && n <= ID_MAX;
     for (size_t i = 0; ok && i < n; i++) {
         ok = id_char(id[i], i == 0);
     }

@@ -15,7 +15,37 @@ static void urlp(CURLU **u) {
     curl_url_cleanup(*u);
 }
 
+/* unix:///path/to/socket[?db=N]: curl would read a first path word as a host. */
+static int parse_unix(const char *s, RedisUrl *ret, const char **ret_why) {
+    const char *path = s + strlen("unix://");
+    if (path[0] != '/') {
+        *ret_why = "a unix socket URL needs an absolute path: unix:///run/redis.sock";
+        return -EINVAL;
+    }
+    size_t len = strcspn(path, "?#");
+    RedisUrl u = {0};
+    const char *q = path[len] == '?' ? path + len + 1 : NULL;
+    if (q && strncmp(q, "db=", 3) == 0) {
+        char *end;
+        long n = strtol(q + 3, &end, 10);
+        if (end == q + 3 || (*end && *end != '&' && *end != '#') || n < 0 || n > 65535) {
+            *ret_why = "the database must be a number: unix:///run/redis.sock?db=0";
+            return -EINVAL;
+        }
+        u.db = (unsigned)n;
+    }
+    u.socket = strndup(path, len);
+    if (!u.socket) {
+        return -ENOMEM;
+    }
+    *ret = u;
+    return 0;
+}
+
 int redis_url_parse(const char *s, RedisUrl *ret, const char **ret_why) {
+    if (strncmp(s, "unix://", 7) == 0) {
+        return parse_unix(s, ret, ret_why);
+    }
     RedisUrl u = {.port = 6379};
     _cleanup_(urlp) CURLU *h = curl_url();
     if (!h) {
@@ -26,14 +56,13 @@ int redis_url_parse(const char *s, RedisUrl *ret, const char **ret_why) {
         return -EINVAL;
     }
     _cleanup_(curl_freep) char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL,
-                               *user = NULL, *password = NULL, *query = NULL;
+                               *user = NULL, *password = NULL;
     (void)curl_url_get(h, CURLUPART_SCHEME, &scheme, 0);
     (void)curl_url_get(h, CURLUPART_HOST, &host, 0);
     (void)curl_url_get(h, CURLUPART_PORT, &port, 0);
     (void)curl_url_get(h, CURLUPART_PATH, &path, CURLU_URLDECODE);
     (void)curl_url_get(h, CURLUPART_USER, &user, CURLU_URLDECODE);
     (void)curl_url_get(h, CURLUPART_PASSWORD, &password, 0);
-    (void)curl_url_get(h, CURLUPART_QUERY, &query, 0);
     if (!scheme) {
         *ret_why = "no scheme: write redis://HOST:PORT/DB";
         return -EINVAL;
@@ -42,7 +71,7 @@ int redis_url_parse(const char *s, RedisUrl *ret, const char **ret_why) {
     const char *db = NULL;
     if (strcmp(scheme, "redis") == 0 || strcmp(scheme, "rediss") == 0) {
         u.tls = scheme[5] == 's';
-        if (!host || !*host) {
+        if (!host || !*host || (path && strncmp(s + strlen(scheme), ":///", 4) == 0)) {
             *ret_why = "no host";
             return -EINVAL;
         }
@@ -58,15 +87,6 @@ int redis_url_parse(const char *s, RedisUrl *ret, const char **ret_why) {
         if (path && strcmp(path, "/") != 0) {
             db = path + 1;
         }
-    } else if (strcmp(scheme, "unix") == 0) {
-        if (!path || path[0] != '/') {
-            *ret_why = "a unix socket URL needs an absolute path: unix:///run/redis.sock";
-            return -EINVAL;
-        }
-        u.port = 0;
-        if (query && strncmp(query, "db=", 3) == 0) {
-            db = query + 3;
-        }
     } else {
         *ret_why = "scheme must be redis, rediss or unix";
         return -EINVAL;
@@ -80,16 +100,9 @@ int redis_url_parse(const char *s, RedisUrl *ret, const char **ret_why) {
         }
         u.db = (unsigned)n;
     }
-    if (u.port == 0 && strcmp(scheme, "unix") == 0) {
-        u.socket = strdup(path);
-        if (!u.socket) {
-            return -ENOMEM;
-        }
-    } else {
-        u.host = strdup(host);
-        if (!u.host) {
-            return -ENOMEM;
-        }
+    u.host = strdup(host);
+    if (!u.host) {
+        return -ENOMEM;
     }
     if (user && *user) {
         u.user = strdup(user);
@@ -110,6 +123,9 @@ void redis_url_done(RedisUrl *u) {
 }
 
 char *redis_url_redact(const char *s) {
+    if (strncmp(s, "unix://", 7) == 0) {
+        return strdup(s); /* a socket path carries no password */
+    }
     _cleanup_(urlp) CURLU *h = curl_url();
     if (!h) {
         return NULL;

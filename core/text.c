@@ -61,8 +61,7 @@ size_t text_utf8_validate(const char *s, size_t n) {
     return n;
 }
 
-/* Code points that are valid UTF-8 but must not reach a terminal raw. */
-static bool cp_is_dangerous(unsigned cp) {
+bool text_cp_is_dangerous(unsigned cp) {
     return (cp >= 0x80 && cp <= 0x9f) ||     /* C1 controls, including the 8-bit CSI */
            (cp >= 0x202a && cp <= 0x202e) || /* bidi embeddings and overrides */
            (cp >= 0x2066 && cp <= 0x2069) || /* bidi isolates */
@@ -94,7 +93,7 @@ bool text_is_clean(const char *s, size_t n, unsigned flags) {
         }
         unsigned cp;
         size_t l = text_utf8_len(p + i, n - i, &cp);
-        if (l == 0 || cp_is_dangerous(cp)) {
+        if (l == 0 || text_cp_is_dangerous(cp)) {
             return false;
         }
         i += l;
@@ -165,7 +164,7 @@ int text_sanitize_append(char **buf, size_t *len, size_t *cap, const char *s, si
         if (l == 0) {
             o += escape_byte(o, c);
             i++;
-        } else if (cp_is_dangerous(cp)) {
+        } else if (text_cp_is_dangerous(cp)) {
             /* "\u202e" is 6 bytes; the source was at least 2 — re-check capacity */
             size_t used = (size_t)(o - *buf);
             if (grow(buf, cap, used + 7 + (n - i) * 4 + 1) < 0) {

@@ -30,5 +30,10 @@ size_t text_utf8_len(const unsigned char *s, size_t n, unsigned *ret_cp);
 /* Byte offset of the first invalid UTF-8 sequence, or n when s is valid. */
 size_t text_utf8_validate(const char *s, size_t n);
 
+/* Code points that are valid UTF-8 but must not reach a terminal raw: C1 controls
+ * (including the 8-bit CSI), bidi embeddings, overrides and isolates, line and
+ * paragraph separators, directional marks, the BOM. */
+bool text_cp_is_dangerous(unsigned cp);
+
 /* Display width in columns of valid, sanitised UTF-8 (wide CJK counts 2). */
 size_t text_width(const char *s);

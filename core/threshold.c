@@ -60,13 +60,15 @@ int threshold_parse(const char *s, ThresholdMode mode, Threshold *ret) {
         size_t l = strlen(ops[i].tok);
         if (strncmp(p, ops[i].tok, l) == 0) {
             if (parse_number(p + l, &t.value, &t.percent) < 0) {
-                if (mode == THRESHOLD_EXPECT && (ops[i].op == THRESH_EQ)) {
-                    t.op = THRESH_STR;
-                    t.str = skip_space(p + l);
-                    *ret = t;
-                    return 0;
+                if (mode == THRESHOLD_LIMIT) {
+                    return -EINVAL;
                 }
-                return -EINVAL;
+                /* an expectation that is not a comparison is text to match: "= ok"
+                 * matches "ok"; anything else ("!= error") matches itself */
+                t.op = THRESH_STR;
+                t.str = ops[i].op == THRESH_EQ ? skip_space(p + l) : s;
+                *ret = t;
+                return 0;
             }
             t.op = ops[i].op;
             *ret = t;

@@ -17,7 +17,8 @@ expect_exit "an option of another command is refused" 2 "$OPSDECK" history --not
 expect_exit "tail is not built yet and says so" 1 "$OPSDECK" tail "$PLAN" web
 contains "tail says it is not built" "not built yet" "$OUT"
 expect_exit "run is not built yet and says so" 1 "$OPSDECK" run "$PLAN" backup
-expect_exit "the panel is not built yet and says so" 1 "$OPSDECK" "$PLAN"
+expect_exit "the panel without a terminal says it needs one" 2 "$OPSDECK" --state "$T_TMP/x.journal" "$PLAN" </dev/null
+contains "the panel points to opsdeck status for scripts" "needs a terminal" "$OUT"
 
 expect_exit "status on an empty journal" 0 "$OPSDECK" status --state "$J" "$PLAN"
 contains "status shows progress 0/6" "0/6 items" "$OUT"

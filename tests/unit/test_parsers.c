@@ -48,8 +48,8 @@ static void test_duration_parse_units(void **state) {
 
 static void test_duration_parse_rejects(void **state) {
     static const char *const bad[] = {
-        "", "h", "30", "30x", "30m1h", "1h1h", "-5m", "1.5h", "1h 30m", " 1h", "1h ",
-        "1H", "m30", "30mm", "1h30", "+5m", "0x10m", "1e3s",
+        "",    "h",   "30", "30x", "30m1h", "1h1h", "-5m", "1.5h",  "1h 30m",
+        " 1h", "1h ", "1H", "m30", "30mm",  "1h30", "+5m", "0x10m", "1e3s",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         dur_bad(bad[i], -EINVAL);
@@ -144,8 +144,8 @@ static void test_threshold_limit_mode(void **state) {
 
 static void test_threshold_limit_rejects(void **state) {
     static const char *const bad[] = {
-        "",    "lots", "> lots", ">",     "85%%", "85 % x", "nan",      "NaN", "inf",
-        "-inf", "Infinity", "> inf", "0x10", "> 0x10", "1e999", "<> 3", "=> 3", "5 5",
+        "",     "lots",     "> lots", ">",    "85%%",   "85 % x", "nan",  "NaN",  "inf",
+        "-inf", "Infinity", "> inf",  "0x10", "> 0x10", "1e999",  "<> 3", "=> 3", "5 5",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         Threshold t = {.op = THRESH_GT, .value = 42};
@@ -348,7 +348,7 @@ static void test_redis_url_unix_socket_path(void **state) {
     /* KNOWN BUG (reported): curl treats the first path segment of
      * unix:///run/redis.sock as a host, so socket is "/redis.sock".  Remove the
      * skip() once redis_url_parse keeps the whole path. */
-    skip();
+    
     RedisUrl u = url_ok("unix:///run/redis.sock?db=2");
     assert_string_equal(u.socket, "/run/redis.sock");
     redis_url_done(&u);

@@ -51,8 +51,7 @@ static void parse_fails(const char *yaml, unsigned line, unsigned col, const cha
     assert_int_equal(p.d->n_errors, 1);
     const Diag *g = &p.d->v[0];
     if (g->line != line || g->col != col || !strstr(g->msg, needle)) {
-        fail_msg("got %u:%u: %s; want %u:%u: ...%s...", g->line, g->col, g->msg, line, col,
-                 needle);
+        fail_msg("got %u:%u: %s; want %u:%u: ...%s...", g->line, g->col, g->msg, line, col, needle);
     }
     parsed_done(&p);
 }
@@ -360,8 +359,8 @@ static void test_alias_budget(void **state) {
 
 static void test_billion_laughs_rejected(void **state) {
     char buf[2048];
-    size_t off = (size_t)snprintf(buf, sizeof(buf),
-                                  "a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n");
+    size_t off =
+        (size_t)snprintf(buf, sizeof(buf), "a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n");
     for (char c = 'b'; c <= 'i'; c++) {
         off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%c: &%c [", c, c);
         for (int i = 0; i < 9; i++) {

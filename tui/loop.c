@@ -1,0 +1,155 @@
+#include "tui/loop.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include "core/timeutil.h"
+#include "widgets/widget.h"
+
+/* The one global STYLE.md allows: the write end of the signal self-pipe. */
+static int signal_pipe_w = -1;
+
+static void on_signal(int sig) {
+    int saved = errno;
+    unsigned char c = (unsigned char)sig;
+    (void)!write(signal_pipe_w, &c, 1);
+    errno = saved;
+}
+
+static int install_signals(int fds[2]) {
+    if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0) {
+        return -errno;
+    }
+    signal_pipe_w = fds[1];
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    return 0;
+}
+
+static void drain_inotify(App *a) {
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+    bool ours = false;
+    for (;;) {
+        ssize_t n = read(a->inotify_fd, buf, sizeof(buf));
+        if (n <= 0) {
+            break;
+        }
+        for (char *p = buf; p < buf + n;) {
+            const struct inotify_event *ev = (const struct inotify_event *)p;
+            if (ev->len && strcmp(ev->name, a->journal_name) == 0) {
+                ours = true;
+            }
+            if (ev->mask & IN_Q_OVERFLOW) {
+                ours = true;
+            }
+            p += sizeof(*ev) + ev->len;
+        }
+    }
+    if (ours) {
+        app_sync_journal(a);
+    }
+}
+
+static void read_keys(App *a) {
+    for (;;) {
+        wint_t ch;
+        int r = wget_wch(stdscr, &ch);
+        if (r == ERR) {
+            break;
+        }
+        input_key(a, r == KEY_CODE_YES ? WKEY_CODE((int)ch) : (int)ch);
+        if (a->quit) {
+            break;
+        }
+    }
+}
+
+/* Milliseconds until the next thing the screen must show by itself: the clock's
+ * next minute, a status message expiring, the wallboard's next page.  Nothing
+ * else wakes an idle panel. */
+static int next_timeout(App *a) {
+    time_t now = time_now();
+    time_t next = (now / 60 + 1) * 60;
+    if (a->message && a->message_until > now && a->message_until < next) {
+        next = a->message_until;
+    }
+    if (a->mode == APP_WALLBOARD && a->wall_next > now && a->wall_next < next) {
+        next = a->wall_next;
+    }
+    long long ms = (long long)(next - now) * 1000;
+    return ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
+}
+
+static void on_timer(App *a) {
+    time_t now = time_now();
+    if (a->message && a->message_until <= now) {
+        free(a->message);
+        a->message = NULL;
+        a->dirty = true;
+    }
+    if (a->mode == APP_WALLBOARD && a->wall_next <= now) {
+        a->wall_page++;
+        a->wall_next = now + a->rotate_seconds;
+        a->dirty = true;
+    }
+    if (now / 60 != a->now / 60) {
+        /* the clock, the countdown and projections move with the minute */
+        app_refresh_views(a);
+    }
+}
+
+int loop_run(App *a) {
+    int sig[2] = {-1, -1};
+    if (install_signals(sig) < 0) {
+        return 1;
+    }
+    a->wall_next = time_now() + a->rotate_seconds;
+    while (!a->quit) {
+        if (a->dirty) {
+            draw_screen(a);
+            a->dirty = false;
+        }
+        struct pollfd fds[3] = {
+            {.fd = STDIN_FILENO, .events = POLLIN},
+            {.fd = sig[0], .events = POLLIN},
+            {.fd = a->inotify_fd, .events = POLLIN},
+        };
+        int r = poll(fds, a->inotify_fd >= 0 ? 3 : 2, next_timeout(a));
+        if (r < 0 && errno != EINTR) {
+            break;
+        }
+        if (r < 0) {
+            /* SIGWINCH: curses queues KEY_RESIZE for us */
+            read_keys(a);
+            continue;
+        }
+        if (fds[1].revents & POLLIN) {
+            a->quit = true;
+            break;
+        }
+        if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+            if (fds[0].revents & (POLLHUP | POLLERR) && !(fds[0].revents & POLLIN)) {
+                a->quit = true; /* the terminal went away */
+                break;
+            }
+            read_keys(a);
+        }
+        if (a->inotify_fd >= 0 && (fds[2].revents & POLLIN)) {
+            drain_inotify(a);
+        }
+        on_timer(a);
+    }
+    signal_pipe_w = -1;
+    close(sig[0]);
+    close(sig[1]);
+    return 0;
+}

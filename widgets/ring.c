@@ -1,0 +1,70 @@
+/* widgets/ring.c: a bounded ring of copied text lines. */
+#include "widgets/ring.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+Ring *ring_new(size_t cap) {
+    Ring *r = calloc(1, sizeof(*r));
+    if (!r) {
+        return NULL;
+    }
+    r->cap = cap ? cap : 1;
+    r->lines = calloc(r->cap, sizeof(*r->lines));
+    if (!r->lines) {
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+Ring *ring_free(Ring *r) {
+    if (r) {
+        ring_clear(r);
+        free(r->lines);
+        free(r);
+    }
+    return NULL;
+}
+
+int ring_push(Ring *r, const char *s, size_t len) {
+    char *copy = malloc(len + 1);
+    if (!copy) {
+        return -ENOMEM;
+    }
+    if (len) {
+        memcpy(copy, s, len);
+    }
+    copy[len] = '\0';
+    size_t slot;
+    if (r->n < r->cap) {
+        slot = (r->head + r->n) % r->cap;
+        r->n++;
+    } else {
+        /* Full: the oldest line makes room. */
+        slot = r->head;
+        free(r->lines[slot]);
+        r->head = (r->head + 1) % r->cap;
+    }
+    r->lines[slot] = copy;
+    r->total++;
+    return 0;
+}
+
+const char *ring_get(const Ring *r, size_t i) {
+    if (!r || i >= r->n) {
+        return NULL;
+    }
+    return r->lines[(r->head + i) % r->cap];
+}
+
+void ring_clear(Ring *r) {
+    for (size_t i = 0; i < r->n; i++) {
+        size_t slot = (r->head + i) % r->cap;
+        free(r->lines[slot]);
+        r->lines[slot] = NULL;
+    }
+    r->head = 0;
+    r->n = 0;
+}
