@@ -13,7 +13,7 @@ WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-protot
              -Wformat=2 -Wno-unused-parameter -Wvla -Wpointer-arith
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DOPSDECK_VERSION='"$(VERSION)"' -DLIBSYSTEMD_VERSION='"$(shell pkg-config --modversion libsystemd 2>/dev/null)"' $(WARN) -I. $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS    := $(PKG_LIBS) -lpthread -lm $(EXTRA_LDFLAGS)
+LDLIBS    := -Wl,--as-needed $(PKG_LIBS) -lpthread -lm $(EXTRA_LDFLAGS)
 
 CORE_SRC    := $(wildcard core/*.c)
 WIDGETS_SRC := $(wildcard widgets/*.c)

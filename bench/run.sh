@@ -12,3 +12,7 @@ echo "== report"
 dir=$(mktemp -d /var/tmp/opsdeck-bench.XXXXXX)
 "$BUILD/bench/report_bench" "$BUILD/opsdeck" examples/uplink-2.0.yaml "$dir"
 rm -rf "$dir"
+echo "== panel"
+dir=$(mktemp -d /var/tmp/opsdeck-bench.XXXXXX)
+"$BUILD/bench/panel_bench" "$BUILD/opsdeck" examples/uplink-2.0.yaml "$dir" "${IDLE_SECONDS:-60}"
+rm -rf "$dir"

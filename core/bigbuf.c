@@ -5,8 +5,12 @@
 
 #define HUGE_PAGE ((size_t)2 << 20)
 
+#define PAGE ((size_t)4096)
+
+/* Small buffers stay in small pages: a 30 KB plan must not cost a 2 MB page. */
 static size_t round_up(size_t n) {
-    return (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    size_t unit = n >= HUGE_PAGE ? HUGE_PAGE : PAGE;
+    return (n + unit - 1) & ~(unit - 1);
 }
 
 int bigbuf_resize(void **p, size_t old_size, size_t new_size) {
@@ -27,8 +31,10 @@ int bigbuf_resize(void **p, size_t old_size, size_t new_size) {
     if (q == MAP_FAILED) {
         return -ENOMEM;
     }
-    /* advisory: without THP it is just fewer, larger regions */
-    (void)madvise(q, n, MADV_HUGEPAGE);
+    if (n >= HUGE_PAGE) {
+        /* advisory: without THP it is just fewer, larger regions */
+        (void)madvise(q, n, MADV_HUGEPAGE);
+    }
     *p = q;
     return 0;
 }

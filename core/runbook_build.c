@@ -99,8 +99,8 @@ static void find_homes(Builder *B) {
             h = natural_heading(B, it->route);
             if (h == RB_NONE && (!bad_route || strcmp(bad_route, it->route) != 0)) {
                 note(B, it->line,
-                     "the list is introduced as phase '%s', but no heading names that phase; "
-                     "its items stay under '%s'",
+                     "the phase '%s' that introduces this list: no heading names it, so its "
+                     "items stay under '%s'",
                      it->route, title_of(doc, it->heading));
                 bad_route = it->route;
             }
@@ -311,11 +311,11 @@ static void find_duration(Builder *B, RbPhase *p) {
     if (r > 0) {
         p->duration = secs;
     } else if (r == -ERANGE) {
-        note(B, h->lead_line, "the duration '%.*s' of '%s' is longer than ten years; left out",
+        note(B, h->lead_line, "the duration '%.*s' of phase '%s': longer than ten years",
              short_len(v, vl), v, p->id);
     } else if (r < 0) {
         note(B, h->lead_line,
-             "'%.*s' is not a duration (like '2 hours', '1-2 weeks', '30 minutes'); phase '%s' "
+             "'%.*s' as a duration (write '2 hours', '1-2 weeks', '30 minutes'); phase '%s' "
              "has none",
              short_len(v, vl), v, p->id);
     }
@@ -335,7 +335,7 @@ static void find_risk(Builder *B, RbPhase *p) {
             }
             if (r < 0 && a == p->heading) {
                 note(B, t == 0 ? doc->h[a].line : doc->h[a].lead_line,
-                     "risk '%.*s' is none of low, medium, coordination, high; phase '%s' "
+                     "risk '%.*s' (not low, medium, coordination or high); phase '%s' "
                      "takes the risk of the section around it",
                      short_len(w, wl), w, p->id);
             }
@@ -367,8 +367,8 @@ static int find_depends(Builder *B, size_t k) {
         }
         if (p->n_deps == 0 && k > 0) {
             note(B, h->lead_line,
-                 "could not map the dependency '%.*s' of phase '%s' to an earlier phase; it "
-                 "depends on '%s', the phase before it",
+                 "the dependency '%.*s' of phase '%s' to an earlier phase; it depends on '%s', "
+                 "the phase before it",
                  short_len(v, vl), v, p->id, B->b->phases[k - 1].id);
         }
     }
@@ -463,9 +463,12 @@ static int place_step(Builder *B, size_t r, size_t step, unsigned line, const ch
     if (o == RB_NONE) {
         if (produced[r] == 1) {
             note(B, line,
-                 "the rollback steps under '%s' belong to no phase (it names none and no "
-                 "checklist comes before it); not imported",
-                 title_of(B->doc, r));
+                 "the rollback steps under '%s' to a phase: it names none (as in 'Rollback: "
+                 "Phase 3')%s; they are not imported",
+                 title_of(B->doc, r),
+                 phase_before(B->b, B->doc->h[r].line) == RB_NONE
+                     ? " and no checklist comes before it"
+                     : " and it is among the rollback sections of several phases");
         }
         return 0;
     }
@@ -513,8 +516,7 @@ static int find_rollbacks(Builder *B) {
             }
             if (!inner) {
                 note(B, doc->h[h].line,
-                     "the rollback section '%s' has no list and no code block; no rollback "
-                     "steps from it",
+                     "rollback steps from '%s': it has no list and no code block",
                      title_of(doc, h));
             }
         }
@@ -555,8 +557,8 @@ static void note_durations_lost(Builder *B) {
         if (hint_heading_duration(x->title, &secs) > 0 ||
             (x->lead && hint_label_duration(x->lead, &secs, &v, &vl) > 0)) {
             note(B, x->line,
-                 "'%s' gives a duration but holds no checklist ('- [ ]' lines) of its own, so "
-                 "it is no phase and its duration is not imported",
+                 "the duration of '%s': it holds no checklist ('- [ ]' lines) of its own, so "
+                 "it is no phase",
                  x->title);
         }
     }

@@ -207,7 +207,7 @@ static void finish_heading(Parser *p) {
     }
     h->line = p->text_line ? p->text_line : p->last_line;
     if (p->htext.truncated) {
-        note(p, h->line, "heading longer than %d bytes; its title is cut", RB_MAX_TEXT);
+        note(p, h->line, "the end of a heading longer than %d bytes; it is cut", RB_MAX_TEXT);
     }
     h->rollback = hint_says_rollback(h->title);
     hint_heading_id(h->title, h->natural);
@@ -334,10 +334,10 @@ static void finish_item_text(Parser *p) {
         it->line = p->text_line ? p->text_line : p->last_line;
     }
     if (p->itext.truncated) {
-        note(p, it->line, "item text longer than %d bytes; cut", RB_MAX_TEXT);
+        note(p, it->line, "the end of an item longer than %d bytes; it is cut", RB_MAX_TEXT);
     }
     if (!it->text && it->task) {
-        note(p, it->line, "a checklist item with no text; skipped");
+        note(p, it->line, "an empty checklist item; it is skipped");
     }
     p->cap_li = 0;
 }
@@ -396,7 +396,7 @@ static void finish_code(Parser *p) {
     }
     *dst = v;
     if (cut) {
-        note(p, p->last_line, "code block longer than %d KiB; cut", RB_MAX_DETAILS / 1024);
+        note(p, p->last_line, "the end of a code block longer than %d KiB; it is cut", RB_MAX_DETAILS / 1024);
     }
 }
 

@@ -1,6 +1,6 @@
 #!/bin/sh
-# make demo: show the example plan with a throwaway journal.
-# Until the panel lands this prints `opsdeck status`; then it opens the panel.
+# make demo: open the panel on the example plan with a throwaway journal.
+# Without a terminal (a script, CI) it prints `opsdeck status` instead.
 set -eu
 BIN=${1:-build/opsdeck}
 PLAN=examples/uplink-2.0.yaml
@@ -12,6 +12,12 @@ first=$("$BIN" status --json --state "$J" "$PLAN" | jq -r '.phases[0].items[0:3]
 for item in $first; do
     "$BIN" tick "$PLAN" "$item" --state "$J" --as demo >/dev/null
 done
-"$BIN" status --state "$J" "$PLAN"
-echo
-echo "(the interactive panel is not built yet; this is 'opsdeck status' on a throwaway journal)"
+if [ -t 0 ] && [ -t 1 ]; then
+    echo "Opening the panel on $PLAN (journal: $J, removed on exit). ? for keys, q to quit."
+    sleep 1
+    OPSDECK_THEMES="$(pwd)/themes" "$BIN" --state "$J" --as demo "$PLAN"
+else
+    "$BIN" status --state "$J" "$PLAN"
+    echo
+    echo "(no terminal: this is 'opsdeck status'; run 'make demo' in a terminal for the panel)"
+fi
