@@ -185,8 +185,7 @@ int main(int argc, char **argv) {
         return EXIT_OK;
     }
     if (o.seen & ~(OPT_GLOBAL | cmd->options)) {
-        fprintf(stderr, "opsdeck %s: an option given does not apply to this command\n",
-                cmd->name);
+        fprintf(stderr, "opsdeck %s: an option given does not apply to this command\n", cmd->name);
         cli_print_command_help(cmd, stderr);
         return EXIT_USAGE;
     }

@@ -37,8 +37,8 @@ static int load_plan(Session *s, const char *plan_path) {
     diag_sort(d);
     diag_print(d, stderr);
     if (r == -EINVAL) {
-        fprintf(stderr, "opsdeck: plan '%s' has %zu error%s; fix them and run again\n",
-                plan_path, d->n_errors, d->n_errors == 1 ? "" : "s");
+        fprintf(stderr, "opsdeck: plan '%s' has %zu error%s; fix them and run again\n", plan_path,
+                d->n_errors, d->n_errors == 1 ? "" : "s");
         return EXIT_USAGE;
     }
     if (r < 0) {

@@ -49,8 +49,11 @@ int event_log_add(EventLog *l, const JournalEvent *ev) {
     const char *target = ev->item ? ev->item : ev->phase ? ev->phase : ev->action;
     const char *text = ev->note ? ev->note : ev->reason ? ev->reason : ev->result;
     const char *type_name = ev->type_name ? ev->type_name : event_type_to_string(ev->type);
-    *e = (LoggedEvent){.seq = ev->seq, .at = ev->at, .type = ev->type,
-                       .exit_code = ev->exit_code, .has_exit = ev->has_exit};
+    *e = (LoggedEvent){.seq = ev->seq,
+                       .at = ev->at,
+                       .type = ev->type,
+                       .exit_code = ev->exit_code,
+                       .has_exit = ev->has_exit};
     e->type_name = dup_or_null(type_name);
     e->by = dup_or_null(ev->by);
     e->host = dup_or_null(ev->host);

@@ -29,10 +29,10 @@ typedef struct Item {
     const char *action;  /* action id or NULL */
     const char *check;   /* check id (evidence gate) or NULL */
     bool optional;
-    bool rollback;       /* a rollback step, not part of the gate */
+    bool rollback; /* a rollback step, not part of the gate */
     Pos action_pos, check_pos;
-    size_t phase;        /* index of its phase in Plan.phases */
-    size_t index;        /* index over all items of the plan, rollback included */
+    size_t phase; /* index of its phase in Plan.phases */
+    size_t index; /* index over all items of the plan, rollback included */
     Pos pos;
 } Item;
 
@@ -43,9 +43,9 @@ typedef struct Phase {
     Risk risk;
     int64_t duration; /* planned, seconds; 0 when absent */
     bool point_of_no_return;
-    StrList depends;  /* phase ids, as written */
-    size_t *dep;      /* resolved indexes into Plan.phases, depends.n of them */
-    StrList watch;    /* service units, log ids, check ids */
+    StrList depends; /* phase ids, as written */
+    size_t *dep;     /* resolved indexes into Plan.phases, depends.n of them */
+    StrList watch;   /* service units, log ids, check ids */
     Item *items;
     size_t n_items;
     Item *rollback;
@@ -92,7 +92,7 @@ typedef struct Check {
     const char *unit;     /* unit */
     Threshold warn, fail; /* .op == THRESH_NONE when absent */
     Threshold expect;
-    Pos database_pos;     /* where the database reference is written */
+    Pos database_pos;    /* where the database reference is written */
     int64_t interval_ms; /* default 10 s */
     int64_t timeout_ms;  /* default 5 s */
     Pos pos;
@@ -123,16 +123,16 @@ typedef struct Action {
     ActionKind kind;
     const char *database; /* db.backup, db.query */
     Pos database_pos;
-    const char *dir;      /* db.backup: backup directory (NULL: beside the journal) */
-    const char *query;    /* db.query */
-    StrList units;        /* systemd.* */
-    const char *remote;   /* git.fetch */
-    const char *ref;      /* git.checkout */
-    const char *tag;      /* git.tag name or template */
-    bool force;           /* git.tag */
-    StrList argv;         /* run */
-    const char *cwd;      /* run */
-    KeyValue *env;        /* run */
+    const char *dir;    /* db.backup: backup directory (NULL: beside the journal) */
+    const char *query;  /* db.query */
+    StrList units;      /* systemd.* */
+    const char *remote; /* git.fetch */
+    const char *ref;    /* git.checkout */
+    const char *tag;    /* git.tag name or template */
+    bool force;         /* git.tag */
+    StrList argv;       /* run */
+    const char *cwd;    /* run */
+    KeyValue *env;      /* run */
     size_t n_env;
     int64_t timeout_ms; /* run; 0 = none */
     bool shell;         /* run: argv[0] is a shell command line */
@@ -155,7 +155,7 @@ typedef struct Plan {
     const char *title; /* `plan:` */
     const char *id;
     bool has_start;
-    time_t start; /* `start:`, UTC */
+    time_t start;      /* `start:`, UTC */
     const char *state; /* journal path as written, or NULL */
     const char *sync_redis, *sync_key;
     const char *repo_path, *repo_remote;
@@ -175,8 +175,8 @@ typedef struct Plan {
     RedisTarget *redis;
     size_t n_redis;
 
-    size_t n_items;     /* checklist items over all phases, rollback excluded */
-    size_t n_all_items; /* checklist and rollback items: the range of Item.index */
+    size_t n_items;         /* checklist items over all phases, rollback excluded */
+    size_t n_all_items;     /* checklist and rollback items: the range of Item.index */
     const Item **all_items; /* by Item.index */
     size_t *topo;           /* phase indexes, dependencies before dependents */
 

@@ -24,11 +24,11 @@ static void want(Loader *L, const char *ref, IdKind kind, Pos at, const char *wh
     }
     IdKind found;
     if (!lookup(L, ref, &found)) {
-        diag_error(L->d, at.line, at.col, "%s refers to unknown %s '%s'", what,
-                   id_kind_name(kind), ref);
+        diag_error(L->d, at.line, at.col, "%s refers to unknown %s '%s'", what, id_kind_name(kind),
+                   ref);
     } else if (found != kind) {
-        diag_error(L->d, at.line, at.col, "%s refers to '%s', which is %s %s, not %s %s", what,
-                   ref, article(found), id_kind_name(found), article(kind), id_kind_name(kind));
+        diag_error(L->d, at.line, at.col, "%s refers to '%s', which is %s %s, not %s %s", what, ref,
+                   article(found), id_kind_name(found), article(kind), id_kind_name(kind));
     }
 }
 
@@ -73,8 +73,8 @@ static void check_phase_refs(Loader *L, Phase *ph) {
         const char *w = ph->watch.v[k];
         IdKind kind;
         bool found = lookup(L, w, &kind) != NULL;
-        bool ok = strmap_get(L->index->units, w, NULL) ||
-                  (found && (kind == ID_LOG || kind == ID_CHECK));
+        bool ok =
+            strmap_get(L->index->units, w, NULL) || (found && (kind == ID_LOG || kind == ID_CHECK));
         Pos at = ph->watch.pos ? ph->watch.pos[k] : ph->pos;
         if (!ok) {
             diag_error(L->d, at.line, at.col,
@@ -88,7 +88,7 @@ static void check_phase_refs(Loader *L, Phase *ph) {
 
 typedef struct Graph {
     size_t n;
-    size_t *pending;  /* unmet dependencies per phase */
+    size_t *pending; /* unmet dependencies per phase */
     bool *done;
     size_t *rev_start; /* dependents of i: rev[rev_start[i] .. rev_start[i+1]) */
     size_t *rev;

@@ -14,11 +14,11 @@
 #define PLAN_MAX_BYTES ((size_t)256 << 20)
 
 static const char *const top_keys[] = {
-    "plan", "id", "start", "state", "sync", "repo", "databases", "redis", "services",
-    "logs", "checks", "actions", "phases", NULL,
+    "plan",  "id",       "start", "state",  "sync",    "repo",   "databases",
+    "redis", "services", "logs",  "checks", "actions", "phases", NULL,
 };
 static const char *const phase_keys[] = {
-    "id",    "title", "risk",  "depends", "duration", "owner", "watch", "point_of_no_return",
+    "id",    "title",    "risk", "depends", "duration", "owner", "watch", "point_of_no_return",
     "items", "rollback", NULL,
 };
 static const char *const item_keys[] = {
@@ -49,8 +49,7 @@ static void load_item(Loader *L, const YNode *n, Item *it, size_t phase, bool ro
     schema_register_id(L, it->id, n, ID_ITEM, it);
 }
 
-static Item *load_items(Loader *L, const YNode *list, size_t phase, bool rollback,
-                        size_t *ret_n) {
+static Item *load_items(Loader *L, const YNode *list, size_t phase, bool rollback, size_t *ret_n) {
     *ret_n = 0;
     if (!list || ynode_is_null(L->t, list)) {
         return NULL;
@@ -91,8 +90,7 @@ static void load_phase(Loader *L, const YNode *n, Phase *ph, size_t index) {
         int r = s ? risk_from_string(s) : 0;
         if (r < 0) {
             diag_error(L->d, risk->line, risk->col,
-                       "risk '%s' of %s is not one of low, medium, coordination, high", s,
-                       what);
+                       "risk '%s' of %s is not one of low, medium, coordination, high", s, what);
         } else {
             ph->risk = (Risk)r;
         }
@@ -286,8 +284,8 @@ static bool report_tabs(const char *buf, size_t len, DiagList *d) {
 
 /* owned_buf: buf is ours to free as soon as it has been parsed, which keeps the
  * peak memory of a huge plan down. */
-static int load(const char *name, const char *buf, size_t len, char *owned_buf,
-                DiagList *diags, Plan **ret) {
+static int load(const char *name, const char *buf, size_t len, char *owned_buf, DiagList *diags,
+                Plan **ret) {
     _cleanup_(freep) char *owned = owned_buf;
     if (is_empty(buf, len)) {
         diag_error(diags, 1, 1, "the plan is empty: it needs at least 'plan:' and 'phases:'");
@@ -363,8 +361,7 @@ static int load(const char *name, const char *buf, size_t len, char *owned_buf,
     return 0;
 }
 
-int plan_load_buffer(const char *name, const char *buf, size_t len, DiagList *diags,
-                     Plan **ret) {
+int plan_load_buffer(const char *name, const char *buf, size_t len, DiagList *diags, Plan **ret) {
     return load(name, buf, len, NULL, diags, ret);
 }
 

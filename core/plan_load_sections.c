@@ -43,10 +43,24 @@ static const char *const action_kind_names[_ACTION_KIND_MAX] = {
     [ACTION_RUN] = "run",
 };
 static const char *const action_keys[] = {
-    "id",      "title",        "db.backup",      "db.query",       "systemd.start",
-    "systemd.stop", "systemd.restart", "systemd.reload", "git.fetch", "git.checkout",
-    "git.tag", "git.rollback", "run",            "cwd",            "env",
-    "timeout", "shell",        NULL,
+    "id",
+    "title",
+    "db.backup",
+    "db.query",
+    "systemd.start",
+    "systemd.stop",
+    "systemd.restart",
+    "systemd.reload",
+    "git.fetch",
+    "git.checkout",
+    "git.tag",
+    "git.rollback",
+    "run",
+    "cwd",
+    "env",
+    "timeout",
+    "shell",
+    NULL,
 };
 
 const char *check_kind_to_string(CheckKind k) {
@@ -75,8 +89,8 @@ void sections_check_redis_url(Loader *L, const YNode *at, const char *url) {
 }
 
 /* A section: a list of mappings; calls fn for each with its index. */
-static void *load_list(Loader *L, const YNode *root, const char *key, size_t elem,
-                       size_t *ret_n, void (*fn)(Loader *, const YNode *, void *)) {
+static void *load_list(Loader *L, const YNode *root, const char *key, size_t elem, size_t *ret_n,
+                       void (*fn)(Loader *, const YNode *, void *)) {
     *ret_n = 0;
     const YNode *list = schema_get(L, root, key);
     if (!list || ynode_is_null(L->t, list)) {
@@ -171,7 +185,7 @@ static void load_check(Loader *L, const YNode *n, void *out) {
     if (k < 0) {
         /* still report unknown keys and inline secrets against every kind's keys */
         static const char *const any_check_keys[] = {
-            CHECK_COMMON, "path", "url",  "database", "query", "redis",
+            CHECK_COMMON, "path", "url",  "database", "query",  "redis",
             "command",    "unit", "warn", "fail",     "expect", NULL,
         };
         schema_keys(L, n, any_check_keys, what);
@@ -376,9 +390,8 @@ static void load_run_options(Loader *L, const YNode *n, Action *a, const char *w
         for (uint32_t k = env->first; a->env && k; k = ynode(L->t, ynode(L->t, k)->next)->next) {
             const YNode *kn = ynode(L->t, k), *vn = ynode(L->t, kn->next);
             const char *key = schema_scalar(L, kn, "an 'env' name");
-            const char *val = vn->type == YNODE_SCALAR && !ynode_is_null(L->t, vn)
-                                  ? yscalar(L->t, vn)
-                                  : NULL;
+            const char *val =
+                vn->type == YNODE_SCALAR && !ynode_is_null(L->t, vn) ? yscalar(L->t, vn) : NULL;
             if (!val) {
                 diag_error(L->d, vn->line, vn->col, "'env' values of %s must be strings", what);
             }
@@ -410,8 +423,8 @@ static void load_action(Loader *L, const YNode *n, void *out) {
                 a->kind = (ActionKind)k;
                 arg = v;
             } else {
-                diag_error(L->d, v->line, v->col, "%s has more than one kind ('%s' and '%s')",
-                           what, action_kind_names[a->kind], action_kind_names[k]);
+                diag_error(L->d, v->line, v->col, "%s has more than one kind ('%s' and '%s')", what,
+                           action_kind_names[a->kind], action_kind_names[k]);
             }
         }
     }
@@ -429,11 +442,10 @@ static void load_action(Loader *L, const YNode *n, void *out) {
 
 void sections_load_targets(Loader *L, const YNode *root) {
     Plan *p = L->p;
-    p->databases = load_list(L, root, "databases", sizeof(Database), &p->n_databases,
-                             load_database);
+    p->databases =
+        load_list(L, root, "databases", sizeof(Database), &p->n_databases, load_database);
     p->redis = load_list(L, root, "redis", sizeof(RedisTarget), &p->n_redis, load_redis);
-    p->services =
-        load_list(L, root, "services", sizeof(Service), &p->n_services, load_service);
+    p->services = load_list(L, root, "services", sizeof(Service), &p->n_services, load_service);
     p->logs = load_list(L, root, "logs", sizeof(LogSource), &p->n_logs, load_log);
     p->checks = load_list(L, root, "checks", sizeof(Check), &p->n_checks, load_check);
     p->actions = load_list(L, root, "actions", sizeof(Action), &p->n_actions, load_action);

@@ -77,8 +77,8 @@ bool schema_keys(Loader *L, const YNode *map, const char *const *allowed, const 
         for (uint32_t k2 = map->first; k2 != k; k2 = ynode(t, ynode(t, k2)->next)->next) {
             const YNode *prev = ynode(t, k2);
             if (prev->type == YNODE_SCALAR && strcmp(yscalar(t, prev), name) == 0) {
-                diag_error(L->d, key->line, key->col,
-                           "duplicate key '%s' in %s (first at line %u)", name, what, prev->line);
+                diag_error(L->d, key->line, key->col, "duplicate key '%s' in %s (first at line %u)",
+                           name, what, prev->line);
                 ok = false;
                 break;
             }
@@ -94,8 +94,8 @@ bool schema_keys(Loader *L, const YNode *map, const char *const *allowed, const 
         if (!known) {
             const char *hint = nearest(name, allowed);
             if (hint) {
-                diag_error(L->d, key->line, key->col,
-                           "unknown key '%s' in %s (did you mean '%s'?)", name, what, hint);
+                diag_error(L->d, key->line, key->col, "unknown key '%s' in %s (did you mean '%s'?)",
+                           name, what, hint);
             } else {
                 diag_error(L->d, key->line, key->col, "unknown key '%s' in %s", name, what);
             }
@@ -193,14 +193,13 @@ int64_t schema_duration(Loader *L, const YNode *map, const char *key, int64_t de
     int64_t sec;
     int r = duration_parse(s, &sec);
     if (r == -ERANGE) {
-        diag_error(L->d, v->line, v->col, "'%s' of %s '%s' is longer than ten years", key, what,
-                   s);
+        diag_error(L->d, v->line, v->col, "'%s' of %s '%s' is longer than ten years", key, what, s);
         return -1;
     }
     if (r < 0) {
         diag_error(L->d, v->line, v->col,
-                   "'%s' of %s '%s' is not a duration; write it like 30m, 2h, 1d, 2w or 1h30m",
-                   key, what, s);
+                   "'%s' of %s '%s' is not a duration; write it like 30m, 2h, 1d, 2w or 1h30m", key,
+                   what, s);
         return -1;
     }
     return sec;
@@ -270,8 +269,8 @@ const char *schema_id(Loader *L, const YNode *map, const char *what) {
 
 const char *id_kind_name(IdKind k) {
     static const char *const names[] = {
-        [ID_PHASE] = "phase",   [ID_ITEM] = "item",         [ID_ACTION] = "action",
-        [ID_CHECK] = "check",   [ID_LOG] = "log",           [ID_DATABASE] = "database",
+        [ID_PHASE] = "phase",        [ID_ITEM] = "item", [ID_ACTION] = "action",
+        [ID_CHECK] = "check",        [ID_LOG] = "log",   [ID_DATABASE] = "database",
         [ID_REDIS] = "redis target",
     };
     return k >= ID_PHASE && k <= ID_REDIS ? names[k] : "?";
@@ -306,7 +305,8 @@ void schema_register_id(Loader *L, const char *id, const YNode *at, IdKind kind,
     if (strmap_put(L->index->ids, id, obj, kind, &old, &old_kind) == -EEXIST) {
         const YNode *idn = schema_get(L, at, "id");
         Pos here = node_pos(idn ? idn : at);
-        diag_error(L->d, here.line, here.col, "duplicate id '%s': already used by the %s at line %u",
-                   id, id_kind_name((IdKind)old_kind), id_obj_pos((IdKind)old_kind, old).line);
+        diag_error(L->d, here.line, here.col,
+                   "duplicate id '%s': already used by the %s at line %u", id,
+                   id_kind_name((IdKind)old_kind), id_obj_pos((IdKind)old_kind, old).line);
     }
 }

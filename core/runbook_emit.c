@@ -64,8 +64,39 @@ static void scalar_styled(Emit *E, const char *s, yaml_scalar_style_t style) {
     ev(E, &event);
 }
 
+/* A plain scalar that a YAML resolver would read as no string: null, a boolean of YAML
+ * 1.1 ("yes", "off"), a number, a date.  The emitter knows no schema; we quote these. */
+static bool resolves_to_non_string(const char *s) {
+    static const char *const words[] = {
+        "~",     "null",  "Null",  "NULL", "true", "True", "TRUE", "false", "False",
+        "FALSE", "yes",   "Yes",   "YES",  "no",   "No",   "NO",   "on",    "On",
+        "ON",    "off",   "Off",   "OFF",  "y",    "Y",    "n",    "N",     "<<",
+        "=",     ".inf",  ".Inf",  ".INF", "-.inf", ".nan", ".NaN", ".NAN"};
+    if (!*s) {
+        return true;
+    }
+    for (size_t i = 0; i < ELEMENTSOF(words); i++) {
+        if (strcmp(s, words[i]) == 0) {
+            return true;
+        }
+    }
+    /* numbers (1, -2.5, 1e3, 0x1f, 1_000, 1:30) and dates (2026-11-28...) */
+    const char *p = s + (*s == '-' || *s == '+');
+    if (!(*p >= '0' && *p <= '9') && !(*p == '.' && p[1] >= '0' && p[1] <= '9')) {
+        return false;
+    }
+    for (; *p; p++) {
+        if (!strchr("0123456789._:-+eExXoObBabcdefABCDEF tTzZ", *p)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static void scalar(Emit *E, const char *s) {
-    scalar_styled(E, s, YAML_ANY_SCALAR_STYLE);
+    scalar_styled(E, s,
+                  resolves_to_non_string(s) ? YAML_SINGLE_QUOTED_SCALAR_STYLE
+                                            : YAML_ANY_SCALAR_STYLE);
 }
 
 static void pair(Emit *E, const char *key, const char *value) {

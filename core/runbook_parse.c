@@ -357,9 +357,6 @@ static char *append_text(char *old, const char *s, size_t n, bool *ret_cut) {
     if (!v) {
         return NULL;
     }
-    if (o) {
-        v[o++] = '\n';
-    }
     memcpy(v + o, s, n);
     v[o + n] = '\0';
     return v;
@@ -386,6 +383,7 @@ static void finish_code(Parser *p) {
     if (k == 0) {
         return;
     }
+    b->s[k++] = '\n'; /* details end with a newline, as a YAML literal block does */
     bool cut = b->truncated;
     char **dst = p->code_item != RB_NONE ? &p->doc->it[p->code_item].details
                                          : &p->doc->h[p->heading].code;

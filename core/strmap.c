@@ -109,8 +109,7 @@ int strmap_reserve(StrMap *m, size_t n) {
     return cap > m->cap ? resize(m, cap) : 0;
 }
 
-int strmap_put(StrMap *m, const char *key, void *value, int tag, void **ret_old,
-               int *ret_old_tag) {
+int strmap_put(StrMap *m, const char *key, void *value, int tag, void **ret_old, int *ret_old_tag) {
     if ((m->n + 1) * 10 > m->cap * 7) {
         int r = resize(m, m->cap ? m->cap * 2 : 16);
         if (r < 0) {

@@ -121,8 +121,8 @@ bool threshold_match(const Threshold *t, const char *text) {
 
 const char *threshold_format(const Threshold *t, char *buf, unsigned size) {
     static const char *const names[] = {
-        [THRESH_GT] = ">", [THRESH_GE] = ">=", [THRESH_LT] = "<",
-        [THRESH_LE] = "<=", [THRESH_EQ] = "=", [THRESH_NE] = "!=",
+        [THRESH_GT] = ">",  [THRESH_GE] = ">=", [THRESH_LT] = "<",
+        [THRESH_LE] = "<=", [THRESH_EQ] = "=",  [THRESH_NE] = "!=",
     };
     if (t->op == THRESH_NONE) {
         snprintf(buf, size, "-");

@@ -46,11 +46,11 @@ static int new_node(Builder *b, YNodeType type, const yaml_mark_t *mark, uint32_
         t->cap_nodes = cap;
     }
     uint32_t i = (uint32_t)t->n_nodes++;
-    t->nodes[i] = (YNode){.type = (uint8_t)type,
-                          .line = (uint32_t)mark->line + 1,
-                          .col = mark->column + 1 > UINT16_MAX ? UINT16_MAX
-                                                               : (uint16_t)(mark->column + 1),
-                          .size = 1};
+    t->nodes[i] =
+        (YNode){.type = (uint8_t)type,
+                .line = (uint32_t)mark->line + 1,
+                .col = mark->column + 1 > UINT16_MAX ? UINT16_MAX : (uint16_t)(mark->column + 1),
+                .size = 1};
     *ret = i;
     return 0;
 }
@@ -121,10 +121,8 @@ static int remember_anchor(Builder *b, const yaml_char_t *anchor, uint32_t node)
 static int open_container(Builder *b, YNodeType type, const yaml_event_t *ev,
                           const yaml_char_t *anchor) {
     if (b->depth >= YTREE_MAX_DEPTH) {
-        diag_error(b->diags, (unsigned)ev->start_mark.line + 1,
-                   (unsigned)ev->start_mark.column + 1,
-                   "nesting deeper than %d levels; a plan never needs this much",
-                   YTREE_MAX_DEPTH);
+        diag_error(b->diags, (unsigned)ev->start_mark.line + 1, (unsigned)ev->start_mark.column + 1,
+                   "nesting deeper than %d levels; a plan never needs this much", YTREE_MAX_DEPTH);
         return -EINVAL;
     }
     uint32_t i;
@@ -156,8 +154,7 @@ static int on_alias(Builder *b, const yaml_event_t *ev) {
     unsigned line = (unsigned)ev->start_mark.line + 1, col = (unsigned)ev->start_mark.column + 1;
     void *v = strmap_get(b->anchors, name, NULL);
     if (!v) {
-        diag_error(b->diags, line, col, "alias '*%s' refers to no anchor defined before it",
-                   name);
+        diag_error(b->diags, line, col, "alias '*%s' refers to no anchor defined before it", name);
         return -EINVAL;
     }
     uint32_t target = (uint32_t)(uintptr_t)v;
@@ -165,8 +162,7 @@ static int on_alias(Builder *b, const yaml_event_t *ev) {
      * a recursive structure */
     for (size_t d = 0; d < b->depth; d++) {
         if (b->stack[d].node == target) {
-            diag_error(b->diags, line, col, "alias '*%s' refers to a node containing itself",
-                       name);
+            diag_error(b->diags, line, col, "alias '*%s' refers to a node containing itself", name);
             return -EINVAL;
         }
     }
@@ -229,8 +225,7 @@ static int on_alias(Builder *b, const yaml_event_t *ev) {
             p->n++;
         }
         /* pushed first to last, popped last to first, each prepended: order kept */
-        for (uint32_t c = snap.type == YNODE_SCALAR ? 0 : snap.first; c;
-             c = b->t->nodes[c].next) {
+        for (uint32_t c = snap.type == YNODE_SCALAR ? 0 : snap.first; c; c = b->t->nodes[c].next) {
             PUSH(c, dst);
         }
     }

@@ -115,6 +115,21 @@ struct App {
     time_t wall_next;
 
     struct screen *screen; /* curses */
+
+    struct LoopSource {
+        int fd;
+        short events;
+        void (*fn)(App *a, int fd, short revents, void *userdata);
+        void *userdata;
+    } sources[32];
+    size_t n_sources;
+    struct LoopTimer {
+        int id; /* 0 = free slot */
+        long long deadline_ms;
+        void (*fn)(App *a, void *userdata);
+        void *userdata;
+    } timers[32];
+    int next_timer_id;
     int rows, cols;
     bool dirty; /* redraw before the next poll */
     bool quit;

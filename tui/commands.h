@@ -48,14 +48,14 @@ enum {
 
 typedef struct Command {
     CommandId id;
-    const char *name;    /* palette name: "tick", "view timeline" */
-    const char *keys;    /* as help shows them: "Space", "1", "j ↓" */
-    int bind[4];         /* encoded keys (widget.h convention); 0 ends */
+    const char *name; /* palette name: "tick", "view timeline" */
+    const char *keys; /* as help shows them: "Space", "1", "j ↓" */
+    int bind[4];      /* encoded keys (widget.h convention); 0 ends */
     const char *help;
-    unsigned views;      /* IN_* mask; 0 = every view */
-    bool mutates;        /* changes the journal: refused and hidden when read-only */
-    bool wallboard;      /* allowed on the wallboard */
-    const char *fn_key;  /* "F5" when on the function bar */
+    unsigned views;     /* IN_* mask; 0 = every view */
+    bool mutates;       /* changes the journal: refused and hidden when read-only */
+    bool wallboard;     /* allowed on the wallboard */
+    const char *fn_key; /* "F5" when on the function bar */
     const char *fn_label;
 } Command;
 

@@ -8,8 +8,8 @@
 
 static void show_help(App *a) {
     size_t n = 0;
-    HelpRow *rows = commands_help(a->mode == APP_WALLBOARD ? 0 : 1u << a->current,
-                                  app_is_readonly(a), &n);
+    HelpRow *rows =
+        commands_help(a->mode == APP_WALLBOARD ? 0 : 1u << a->current, app_is_readonly(a), &n);
     if (!rows) {
         return;
     }
@@ -93,8 +93,9 @@ void dispatch_command(App *a, int command) {
         search(a, false);
         break;
     case CMD_PALETTE:
-        app_modal(a, OP_PALETTE, MODAL_PROMPT, "Command", "Type a command name (Enter runs the "
-                                                            "first match):",
+        app_modal(a, OP_PALETTE, MODAL_PROMPT, "Command",
+                  "Type a command name (Enter runs the "
+                  "first match):",
                   NULL);
         break;
     case CMD_THEME:

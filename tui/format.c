@@ -64,8 +64,7 @@ const char *fmt_slip(long long seconds, int known, char *buf, size_t size) {
     } else if (seconds == 0) {
         snprintf(buf, size, "on time");
     } else {
-        snprintf(buf, size, "%s%s", seconds > 0 ? "+" : "",
-                 duration_format(seconds, d, sizeof(d)));
+        snprintf(buf, size, "%s%s", seconds > 0 ? "+" : "", duration_format(seconds, d, sizeof(d)));
     }
     return buf;
 }

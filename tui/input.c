@@ -12,8 +12,8 @@ static unsigned view_bit(const App *a) {
 /* The wallboard changes nothing: quit, theme, redraw, help and paging only. */
 static void wallboard_key(App *a, int key) {
     const Command *c = command_for_key(key, 0);
-    if (c && c->wallboard && (c->id == CMD_QUIT || c->id == CMD_THEME || c->id == CMD_REDRAW ||
-                              c->id == CMD_HELP)) {
+    if (c && c->wallboard &&
+        (c->id == CMD_QUIT || c->id == CMD_THEME || c->id == CMD_REDRAW || c->id == CMD_HELP)) {
         dispatch_command(a, c->id);
         return;
     }
@@ -117,8 +117,7 @@ void input_key(App *a, int key) {
     const Command *c = command_for_key(key, view_bit(a));
     if (c) {
         if (c->mutates && app_is_readonly(a)) {
-            app_message(a, ROLE_READONLY, "Read-only: '%s' would change the journal (%s).",
-                        c->name,
+            app_message(a, ROLE_READONLY, "Read-only: '%s' would change the journal (%s).", c->name,
                         a->mode == APP_READONLY ? "--readonly"
                                                 : "the journal could not be written");
             return;

@@ -73,6 +73,62 @@ static void read_keys(App *a) {
     }
 }
 
+int loop_add_fd(App *a, int fd, short events, LoopFdFn fn, void *userdata) {
+    for (size_t i = 0; i < a->n_sources; i++) {
+        if (a->sources[i].fd == fd) {
+            return -EEXIST;
+        }
+    }
+    if (a->n_sources >= LOOP_MAX_SOURCES) {
+        return -ENOSPC;
+    }
+    a->sources[a->n_sources++] =
+        (struct LoopSource){.fd = fd, .events = events, .fn = fn, .userdata = userdata};
+    return 0;
+}
+
+void loop_remove_fd(App *a, int fd) {
+    for (size_t i = 0; i < a->n_sources; i++) {
+        if (a->sources[i].fd == fd) {
+            a->sources[i] = a->sources[--a->n_sources];
+            return;
+        }
+    }
+}
+
+int loop_add_timer(App *a, long long deadline_ms, LoopTimerFn fn, void *userdata) {
+    for (size_t i = 0; i < ELEMENTSOF(a->timers); i++) {
+        if (a->timers[i].id == 0) {
+            a->next_timer_id = a->next_timer_id % 1000000 + 1;
+            a->timers[i] = (struct LoopTimer){.id = a->next_timer_id,
+                                              .deadline_ms = deadline_ms,
+                                              .fn = fn,
+                                              .userdata = userdata};
+            return a->next_timer_id;
+        }
+    }
+    return -ENOSPC;
+}
+
+void loop_cancel_timer(App *a, int id) {
+    for (size_t i = 0; id > 0 && i < ELEMENTSOF(a->timers); i++) {
+        if (a->timers[i].id == id) {
+            a->timers[i].id = 0;
+        }
+    }
+}
+
+static void run_due_timers(App *a) {
+    long long now = time_mono_ms();
+    for (size_t i = 0; i < ELEMENTSOF(a->timers); i++) {
+        struct LoopTimer t = a->timers[i];
+        if (t.id && t.deadline_ms <= now) {
+            a->timers[i].id = 0; /* one-shot: fn may re-arm into this slot */
+            t.fn(a, t.userdata);
+        }
+    }
+}
+
 /* Milliseconds until the next thing the screen must show by itself: the clock's
  * next minute, a status message expiring, the wallboard's next page.  Nothing
  * else wakes an idle panel. */
@@ -86,6 +142,12 @@ static int next_timeout(App *a) {
         next = a->wall_next;
     }
     long long ms = (long long)(next - now) * 1000;
+    long long mono = time_mono_ms();
+    for (size_t i = 0; i < ELEMENTSOF(a->timers); i++) {
+        if (a->timers[i].id && a->timers[i].deadline_ms - mono < ms) {
+            ms = a->timers[i].deadline_ms - mono;
+        }
+    }
     return ms < 0 ? 0 : ms > 60000 ? 60000 : (int)ms;
 }
 
@@ -118,12 +180,19 @@ int loop_run(App *a) {
             draw_screen(a);
             a->dirty = false;
         }
-        struct pollfd fds[3] = {
+        /* fixed slots first (terminal, signals, the journal), then the sources */
+        struct pollfd fds[3 + LOOP_MAX_SOURCES] = {
             {.fd = STDIN_FILENO, .events = POLLIN},
             {.fd = sig[0], .events = POLLIN},
             {.fd = a->inotify_fd, .events = POLLIN},
         };
-        int r = poll(fds, a->inotify_fd >= 0 ? 3 : 2, next_timeout(a));
+        size_t n_src = a->n_sources;
+        struct LoopSource src[LOOP_MAX_SOURCES];
+        memcpy(src, a->sources, n_src * sizeof(*src));
+        for (size_t i = 0; i < n_src; i++) {
+            fds[3 + i] = (struct pollfd){.fd = src[i].fd, .events = src[i].events};
+        }
+        int r = poll(fds, 3 + n_src, next_timeout(a));
         if (r < 0 && errno != EINTR) {
             break;
         }
@@ -146,6 +215,12 @@ int loop_run(App *a) {
         if (a->inotify_fd >= 0 && (fds[2].revents & POLLIN)) {
             drain_inotify(a);
         }
+        for (size_t i = 0; i < n_src; i++) {
+            if (fds[3 + i].revents) {
+                src[i].fn(a, src[i].fd, fds[3 + i].revents, src[i].userdata);
+            }
+        }
+        run_due_timers(a);
         on_timer(a);
     }
     signal_pipe_w = -1;

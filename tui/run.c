@@ -35,8 +35,8 @@ static char *theme_search_path(void) {
     } else if (home && *home) {
         snprintf(cfg, sizeof(cfg), "%s/.config/opsdeck/themes", home);
     }
-    if (asprintf(&out, "%s%s%s:%s/../themes:%s/../share/opsdeck/themes:%s/themes",
-                 env ? env : "", env ? ":" : "", cfg, exedir, exedir, OPSDECK_DATADIR) < 0) {
+    if (asprintf(&out, "%s%s%s:%s/../themes:%s/../share/opsdeck/themes:%s/themes", env ? env : "",
+                 env ? ":" : "", cfg, exedir, exedir, OPSDECK_DATADIR) < 0) {
         return NULL;
     }
     return out;
@@ -136,10 +136,11 @@ static void close_screen(App *a) {
     }
 }
 
-int tui_run(const TuiConfig *cfg, Plan *plan, char *journal_path, Journal *journal,
-            State *state) {
+int tui_run(const TuiConfig *cfg, Plan *plan, char *journal_path, Journal *journal, State *state) {
     App a = {
-        .mode = cfg->wallboard ? APP_WALLBOARD : cfg->readonly ? APP_READONLY : APP_NORMAL,
+        .mode = cfg->wallboard  ? APP_WALLBOARD
+                : cfg->readonly ? APP_READONLY
+                                : APP_NORMAL,
         .actor = cfg->actor,
         .plan_path = cfg->plan_path,
         .plan = plan,
@@ -167,8 +168,9 @@ int tui_run(const TuiConfig *cfg, Plan *plan, char *journal_path, Journal *journ
     }
     if (watch_journal(&a) < 0) {
         /* live updates need inotify; without it the panel still works */
-        app_message(&a, ROLE_WARN, "Cannot watch the journal for changes (%s); press Ctrl-L "
-                                   "to reread it.",
+        app_message(&a, ROLE_WARN,
+                    "Cannot watch the journal for changes (%s); press Ctrl-L "
+                    "to reread it.",
                     strerror(errno));
     }
     if (open_screen(&a) < 0) {

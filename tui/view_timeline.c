@@ -67,7 +67,8 @@ static void build_row(App *a, TimelineView *tv, size_t i, Line *l) {
     snprintf(buf, sizeof(buf), "%zu/%zu", ps->done, ps->total);
     line_addf(l, ROLE_NORMAL, "%7s ", buf);
     line_pad(l, ROLE_NORMAL, c->bar_x + c->bar + 1);
-    line_addf(l, ROLE_DIM, "%8s ", ph->duration ? duration_format(ph->duration, d, sizeof(d)) : "—");
+    line_addf(l, ROLE_DIM, "%8s ",
+              ph->duration ? duration_format(ph->duration, d, sizeof(d)) : "—");
     fmt_slip(pt ? pt->slip : 0, pt && pt->actual_start, buf, sizeof(buf));
     line_addf(l, pt && pt->slip > 0 ? ROLE_WARN : ROLE_DIM, "%8s", buf);
 }
@@ -118,7 +119,7 @@ static void draw_gantt(App *a, TimelineView *tv, int y, int rows) {
             .planned_start = (double)pt->planned_start,
             .planned_end = (double)pt->planned_end,
             .actual_start = pt->actual_start ? (double)(pt->actual_start - tl->t0) : -1,
-            .actual_end = pt->actual_end ? (double)(pt->actual_end - tl->t0)
+            .actual_end = pt->actual_end     ? (double)(pt->actual_end - tl->t0)
                           : pt->actual_start ? -1
                                              : -1,
             .now = now >= 0 && now <= end ? now : -1,

@@ -39,8 +39,7 @@ static void page_overview(App *a, int y, int rows, int cols) {
         snprintf(buf, sizeof(buf), "%zu / %zu  ·  risk %s  ·  %s", ps->done, ps->total,
                  risk_to_string(ph->risk), phase_status_to_string(ps->status));
         big_line(a, row++, cols, ROLE_NORMAL, buf);
-        progress_draw(&a->canvas, row++, 10, cols - 20, ps->done, ps->total, ROLE_ACTIVE,
-                      ROLE_DIM);
+        progress_draw(&a->canvas, row++, 10, cols - 20, ps->done, ps->total, ROLE_ACTIVE, ROLE_DIM);
         const PhaseTimes *pt = a->timeline ? &a->timeline->phases[cur] : NULL;
         if (pt && pt->projected_end > a->now) {
             snprintf(buf, sizeof(buf), "phase ends in %s (projected)",
@@ -69,8 +68,8 @@ static void page_overview(App *a, int y, int rows, int cols) {
         if (age < 0) {
             snprintf(buf, sizeof(buf), "nothing journaled yet");
         } else {
-            snprintf(buf, sizeof(buf), "last activity %s ago%s",
-                     duration_format(age, d, sizeof(d)), age > STALE_AFTER ? " — STALE" : "");
+            snprintf(buf, sizeof(buf), "last activity %s ago%s", duration_format(age, d, sizeof(d)),
+                     age > STALE_AFTER ? " — STALE" : "");
         }
         big_line(a, row + 1, cols, age > STALE_AFTER ? ROLE_STALE : ROLE_DIM, buf);
     }
