@@ -49,7 +49,20 @@ typedef struct ViewOps {
 struct View {
     const ViewOps *ops;
     List *list; /* most views are a list; NULL otherwise */
+    Line *rows; /* the list's row storage, refilled by refresh; owned */
+    size_t cap_rows;
 };
+
+/* Shared by the list views (tui/view_list.c). */
+/* Set ops and make the list; returns v, or NULL after freeing nothing on OOM. */
+View *view_list_init(View *v, const ViewOps *ops, App *a);
+/* Make room for n rows (new ones empty).  Returns 0 or -ENOMEM. */
+int view_rows_reserve(View *v, size_t n);
+/* Free the rows and the list (not v itself). */
+void view_list_done(View *v);
+/* Mouse: select the clicked row; the wheel scrolls. */
+void view_list_click(View *v, App *a, int y, int x, bool double_click);
+void view_list_wheel(View *v, App *a, int delta);
 
 typedef enum AppMode {
     APP_NORMAL,
@@ -95,6 +108,8 @@ struct App {
     View *views[_VIEW_MAX];
     ViewId current;
     size_t phase; /* the selected phase, shared by timeline and checklist */
+
+    struct CheckEngine *checks; /* the health checks; owned by the health view, NULL without */
 
     Modal *modal; /* at most one dialog */
     PendingOp pending;
@@ -170,5 +185,7 @@ View *view_timeline_new(App *a);
 View *view_checklist_new(App *a);
 View *view_activity_new(App *a);
 View *view_placeholder_new(App *a, ViewId id);
+/* View 5: starts the check engine (a->checks) on the loop. */
+View *view_health_new(App *a);
 /* The wallboard layout (replaces the views' drawing in APP_WALLBOARD). */
 void wallboard_draw(App *a, int y, int rows, int cols);

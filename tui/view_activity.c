@@ -7,11 +7,6 @@
 #include "tui/app.h"
 #include "tui/format.h"
 
-typedef struct ActivityView {
-    View base;
-    Line *rows;
-    size_t cap;
-} ActivityView;
 
 static Role type_role(const LoggedEvent *e) {
     switch (e->type) {
@@ -36,18 +31,9 @@ static bool shown(const App *a, const LoggedEvent *e) {
 }
 
 static void refresh(View *v, App *a) {
-    ActivityView *av = (ActivityView *)v;
     size_t n = a->activity->n;
-    if (n > av->cap) {
-        Line *r = realloc(av->rows, n * sizeof(Line));
-        if (!r) {
-            return;
-        }
-        for (size_t i = av->cap; i < n; i++) {
-            line_init(&r[i]);
-        }
-        av->rows = r;
-        av->cap = n;
+    if (view_rows_reserve(v, n) < 0) {
+        return;
     }
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
@@ -55,7 +41,7 @@ static void refresh(View *v, App *a) {
         if (!shown(a, e)) {
             continue;
         }
-        Line *l = &av->rows[k++];
+        Line *l = &v->rows[k++];
         line_clear(l);
         char when[32];
         _cleanup_(freep) char *by = fmt_cut(e->by ? e->by : "?", 12);
@@ -76,7 +62,7 @@ static void refresh(View *v, App *a) {
             line_addf(l, ROLE_DIM, " (exit %d)", e->exit_code);
         }
     }
-    list_set_rows(v->list, av->rows, NULL, k);
+    list_set_rows(v->list, v->rows, NULL, k);
 }
 
 static void draw(View *v, App *a, int y, int rows, int cols) {
@@ -134,25 +120,9 @@ static bool command(View *v, App *a, int cmd) {
     }
 }
 
-static void click(View *v, App *a, int y, int x, bool dbl) {
-    long row = list_row_at(v->list, y + 1);
-    if (row >= 0) {
-        list_select(v->list, (size_t)row);
-    }
-}
-
-static void wheel(View *v, App *a, int delta) {
-    list_scroll(v->list, delta);
-}
-
 static void free_view(View *v) {
-    ActivityView *av = (ActivityView *)v;
-    for (size_t i = 0; i < av->cap; i++) {
-        line_free(&av->rows[i]);
-    }
-    free(av->rows);
-    widget_free(&v->list->base);
-    free(av);
+    view_list_done(v);
+    free(v);
 }
 
 static const ViewOps activity_ops = {
@@ -161,21 +131,16 @@ static const ViewOps activity_ops = {
     .draw = draw,
     .handle_key = handle_key,
     .command = command,
-    .click = click,
-    .wheel = wheel,
+    .click = view_list_click,
+    .wheel = view_list_wheel,
     .free = free_view,
 };
 
 View *view_activity_new(App *a) {
-    ActivityView *av = calloc(1, sizeof(*av));
-    if (!av) {
-        return NULL;
+    View *v = calloc(1, sizeof(*v));
+    if (v && !view_list_init(v, &activity_ops, a)) {
+        free(v);
+        v = NULL;
     }
-    av->base.ops = &activity_ops;
-    av->base.list = list_new(&a->canvas);
-    if (!av->base.list) {
-        free(av);
-        return NULL;
-    }
-    return &av->base;
+    return v;
 }

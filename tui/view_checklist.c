@@ -12,26 +12,20 @@
 
 typedef struct ChecklistView {
     View base;
-    Line *rows;
     bool *selectable;
     const Item **items; /* per row; NULL for headings */
-    size_t cap, n;
+    size_t cap, n; /* of selectable and items */
     size_t shown_phase; /* the phase the rows are for; SIZE_MAX before the first */
 } ChecklistView;
 
 static int grow(ChecklistView *cv, size_t n) {
+    if (view_rows_reserve(&cv->base, n) < 0) {
+        return -1;
+    }
     if (n <= cv->cap) {
         return 0;
     }
     size_t cap = n * 2;
-    Line *r = realloc(cv->rows, cap * sizeof(Line));
-    if (!r) {
-        return -1;
-    }
-    cv->rows = r;
-    for (size_t i = cv->cap; i < cap; i++) {
-        line_init(&cv->rows[i]);
-    }
     bool *s = realloc(cv->selectable, cap * sizeof(bool));
     const Item **it = realloc(cv->items, cap * sizeof(Item *));
     if (s) {
@@ -48,7 +42,7 @@ static int grow(ChecklistView *cv, size_t n) {
 }
 
 static void add_heading(ChecklistView *cv, const char *text) {
-    Line *l = &cv->rows[cv->n];
+    Line *l = &cv->base.rows[cv->n];
     line_clear(l);
     line_addf(l, ROLE_TITLE, " %s", text);
     cv->selectable[cv->n] = false;
@@ -57,7 +51,7 @@ static void add_heading(ChecklistView *cv, const char *text) {
 
 static void add_item(App *a, ChecklistView *cv, const Item *it) {
     const ItemState *is = &a->state->items[it->index];
-    Line *l = &cv->rows[cv->n];
+    Line *l = &cv->base.rows[cv->n];
     line_clear(l);
     line_addf(l, is->done ? ROLE_DONE : ROLE_NORMAL, " [%s] ", is->done ? "x" : " ");
     _cleanup_(freep) char *text = fmt_cut(it->text, a->cols > 100 ? a->cols - 50 : 40);
@@ -102,7 +96,7 @@ static void refresh(View *v, App *a) {
             add_item(a, cv, &ph->rollback[k]);
         }
     }
-    list_set_rows(v->list, cv->rows, cv->selectable, cv->n);
+    list_set_rows(v->list, v->rows, cv->selectable, cv->n);
     /* a new phase opens on its first item */
     list_select(v->list, cv->shown_phase == a->phase ? keep : 1);
     cv->shown_phase = a->phase;
@@ -258,26 +252,11 @@ static bool command(View *v, App *a, int cmd) {
     }
 }
 
-static void click(View *v, App *a, int y, int x, bool dbl) {
-    long row = list_row_at(v->list, y + 1);
-    if (row >= 0) {
-        list_select(v->list, (size_t)row);
-    }
-}
-
-static void wheel(View *v, App *a, int delta) {
-    list_scroll(v->list, delta);
-}
-
 static void free_view(View *v) {
     ChecklistView *cv = (ChecklistView *)v;
-    for (size_t i = 0; i < cv->cap; i++) {
-        line_free(&cv->rows[i]);
-    }
-    free(cv->rows);
+    view_list_done(v);
     free(cv->selectable);
     free(cv->items);
-    widget_free(&v->list->base);
     free(cv);
 }
 
@@ -287,8 +266,8 @@ static const ViewOps checklist_ops = {
     .draw = draw,
     .handle_key = handle_key,
     .command = command,
-    .click = click,
-    .wheel = wheel,
+    .click = view_list_click,
+    .wheel = view_list_wheel,
     .free = free_view,
 };
 
@@ -297,10 +276,8 @@ View *view_checklist_new(App *a) {
     if (!cv) {
         return NULL;
     }
-    cv->base.ops = &checklist_ops;
     cv->shown_phase = (size_t)-1;
-    cv->base.list = list_new(&a->canvas);
-    if (!cv->base.list) {
+    if (!view_list_init(&cv->base, &checklist_ops, a)) {
         free(cv);
         return NULL;
     }

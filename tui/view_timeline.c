@@ -18,8 +18,6 @@ typedef struct Columns {
 
 typedef struct TimelineView {
     View base;
-    Line *rows;
-    size_t cap;
     Columns col;
     int last_cols;
 } TimelineView;
@@ -78,22 +76,14 @@ static void refresh(View *v, App *a) {
     tv->col = layout(a->cols);
     tv->last_cols = a->cols;
     size_t n = a->plan->n_phases;
-    if (n > tv->cap) {
-        Line *r = realloc(tv->rows, n * sizeof(Line));
-        if (!r) {
-            return;
-        }
-        for (size_t i = tv->cap; i < n; i++) {
-            line_init(&r[i]);
-        }
-        tv->rows = r;
-        tv->cap = n;
+    if (view_rows_reserve(v, n) < 0) {
+        return;
     }
     for (size_t i = 0; i < n; i++) {
-        line_clear(&tv->rows[i]);
-        build_row(a, tv, i, &tv->rows[i]);
+        line_clear(&v->rows[i]);
+        build_row(a, tv, i, &v->rows[i]);
     }
-    list_set_rows(v->list, tv->rows, NULL, n);
+    list_set_rows(v->list, v->rows, NULL, n);
     list_select(v->list, a->phase);
 }
 
@@ -229,18 +219,13 @@ static void click(View *v, App *a, int y, int x, bool dbl) {
 }
 
 static void wheel(View *v, App *a, int delta) {
-    list_scroll(v->list, delta);
+    view_list_wheel(v, a, delta);
     a->phase = v->list->selected;
 }
 
 static void free_view(View *v) {
-    TimelineView *tv = (TimelineView *)v;
-    for (size_t i = 0; i < tv->cap; i++) {
-        line_free(&tv->rows[i]);
-    }
-    free(tv->rows);
-    widget_free(&v->list->base);
-    free(tv);
+    view_list_done(v);
+    free(v);
 }
 
 static const ViewOps timeline_ops = {
@@ -259,9 +244,7 @@ View *view_timeline_new(App *a) {
     if (!tv) {
         return NULL;
     }
-    tv->base.ops = &timeline_ops;
-    tv->base.list = list_new(&a->canvas);
-    if (!tv->base.list) {
+    if (!view_list_init(&tv->base, &timeline_ops, a)) {
         free(tv);
         return NULL;
     }
