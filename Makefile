@@ -5,7 +5,7 @@ DESTDIR   ?=
 BUILD     ?= build
 CC        ?= cc
 
-PKGS      := ncursesw yaml-0.1 libsystemd libgit2 mysqlclient hiredis libcurl libcjson zlib md4c
+PKGS      := ncursesw yaml-0.1 libsystemd libgit2 mysqlclient hiredis libcurl libcjson zlib md4c libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -31,6 +31,7 @@ typedef struct Options {
     bool follow;                 /* -f */
     bool yes;                    /* --yes */
     bool dry_run;                /* --dry-run */
+    const char *force_target;    /* --force-target TARGET (run: a dirty git work tree) */
     long rotate;                 /* --rotate N */
     bool help;
     bool version;
@@ -54,6 +55,7 @@ enum {
     OPT_YES = 1u << 13,
     OPT_DRY_RUN = 1u << 14,
     OPT_ROTATE = 1u << 15,
+    OPT_FORCE_TARGET = 1u << 16,
     OPT_GLOBAL = OPT_STATE | OPT_READONLY | OPT_AS | OPT_THEME | OPT_USER,
 };
 
@@ -76,12 +78,14 @@ typedef struct Session {
     char *journal_path;
     Journal *journal;
     State *state;
-    size_t warned; /* journal warnings printed so far */
+    size_t warned;            /* journal warnings printed so far */
+    struct SessionSync *sync; /* with `sync:` in the plan (cli/sync_cli.c), else NULL */
 } Session;
 
 enum {
     SESSION_WRITE = 1u << 0,   /* open the journal for appending (unless --readonly) */
     SESSION_NO_READ = 1u << 1, /* open the journal but leave reading (and folding) to the caller */
+    SESSION_NO_SYNC = 1u << 2, /* do not catch up from the sync stream (the panel syncs itself) */
 };
 
 /* Load the plan (diagnostics to stderr), open its journal, fold it.
@@ -90,6 +94,15 @@ int session_open(Session *s, const Options *o, const char *plan_path, unsigned f
 void session_close(Session *s);
 /* New journal warnings (damaged records, a torn tail set aside) to stderr. */
 void session_print_warnings(Session *s);
+/* Read the journal, in the sync stream's order when the plan has `sync:`. */
+int session_read(const Session *s, JournalEventFn fn, void *userdata);
+/* journal_append's fn (userdata: the Session): folds, or feeds the sync log. */
+int session_fold_cb(const JournalEvent *ev, void *userdata);
+/* After an append: fold in the stream's order and push (no-op without sync). */
+void session_sync_push(Session *s);
+/* cli/sync_cli.c: catch up and push (session_open does it); report and close. */
+int session_sync_open(Session *s, const Options *o, unsigned flags);
+void session_sync_close(Session *s);
 
 /* Who is acting: --as, else $OPSDECK_USER, else the login name. */
 const char *cli_actor(const Options *o);
@@ -99,8 +112,11 @@ int cmd_status(const Options *o, int argc, char **argv);
 int cmd_tick(const Options *o, int argc, char **argv);
 int cmd_untick(const Options *o, int argc, char **argv);
 int cmd_history(const Options *o, int argc, char **argv);
+int cmd_sync_status(const Options *o, int argc, char **argv);
 int cmd_report(const Options *o, int argc, char **argv);
 int cmd_import(const Options *o, int argc, char **argv);
 int cmd_not_built(const Options *o, int argc, char **argv);
+int cmd_run(const Options *o, int argc, char **argv);
+int cmd_tail(const Options *o, int argc, char **argv);
 int cmd_panel(const Options *o, int argc, char **argv);
 int cmd_complete(const Options *o, int argc, char **argv);

@@ -63,7 +63,7 @@ int cmd_history(const Options *o, int argc, char **argv) {
     if (!o->json) {
         printf("%6s  %-20s  %-10s %-14s %s\n", "SEQ", "AT (UTC)", "BY", "TYPE", "TARGET");
     }
-    int r = journal_read(s.journal, print_event, &c);
+    int r = session_read(&s, print_event, &c);
     session_print_warnings(&s);
     if (r < 0) {
         fputs("opsdeck: cannot read journal '", stderr);

@@ -195,8 +195,7 @@ int cmd_import(const Options *o, int argc, char **argv) {
         fputc('\'', stderr);
     }
     if (notes) {
-        fprintf(stderr, "; %zu thing%s could not be mapped (above)", notes,
-                notes == 1 ? "" : "s");
+        fprintf(stderr, "; %zu thing%s could not be mapped (above)", notes, notes == 1 ? "" : "s");
     }
     fputs("\n", stderr);
     return EXIT_OK;

@@ -1,14 +1,13 @@
 /* opsdeck status: where the weekend stands, for people and for scripts. */
 #include <string.h>
 
+#include "cli/checks.h"
 #include "cli/cli.h"
 #include "cli/out.h"
+#include "cli/services.h"
 #include "core/duration.h"
 #include "core/timeline.h"
 #include "core/timeutil.h"
-
-#define NOT_CONNECTED_SYSTEMD "systemd status is not built into this version yet"
-#define NOT_CONNECTED_CHECKS "health checks are not built into this version yet"
 
 static cJSON *item_json(const State *st, const Item *it) {
     const ItemState *is = &st->items[it->index];
@@ -82,7 +81,8 @@ static cJSON *phase_json(const State *st, const Timeline *tl, size_t i) {
     return o;
 }
 
-static int print_json(const Session *s, const Timeline *tl) {
+static int print_json(const Session *s, const Timeline *tl, const CheckEngine *ce,
+                      const CliServices *sv) {
     const Plan *p = s->plan;
     const State *st = s->state;
     cJSON *o = cJSON_CreateObject();
@@ -112,25 +112,10 @@ static int print_json(const Session *s, const Timeline *tl) {
     for (size_t i = 0; i < p->n_phases; i++) {
         cJSON_AddItemToArray(phases, phase_json(st, tl, i));
     }
-    cJSON *svcs = cJSON_AddArrayToObject(o, "services");
-    for (size_t i = 0; i < p->n_services; i++) {
-        cJSON *sv = cJSON_CreateObject();
-        cJSON_AddStringToObject(sv, "unit", p->services[i].unit);
-        cJSON_AddStringToObject(sv, "load", "unknown");
-        cJSON_AddStringToObject(sv, "active", "unknown");
-        cJSON_AddStringToObject(sv, "sub", "unknown");
-        cJSON_AddStringToObject(sv, "error", NOT_CONNECTED_SYSTEMD);
-        cJSON_AddItemToArray(svcs, sv);
-    }
+    cJSON_AddItemToObject(o, "services", cli_services_json(p, sv));
     cJSON *checks = cJSON_AddArrayToObject(o, "checks");
-    for (size_t i = 0; i < p->n_checks; i++) {
-        cJSON *c = cJSON_CreateObject();
-        cJSON_AddStringToObject(c, "id", p->checks[i].id);
-        cJSON_AddStringToObject(c, "kind", check_kind_to_string(p->checks[i].kind));
-        cJSON_AddStringToObject(c, "status", "unknown");
-        cJSON_AddNullToObject(c, "value");
-        cJSON_AddStringToObject(c, "error", NOT_CONNECTED_CHECKS);
-        cJSON_AddItemToArray(checks, c);
+    for (size_t i = 0; ce && i < p->n_checks; i++) {
+        cJSON_AddItemToArray(checks, cli_check_json(check_engine_entry(ce, i)));
     }
     int r = out_json(stdout, o);
     cJSON_Delete(o);
@@ -155,7 +140,8 @@ static void print_window(const Timeline *tl) {
            duration_format(tl->projected_slip, d, sizeof(d)));
 }
 
-static int print_text(const Session *s, const Timeline *tl) {
+static int print_text(const Session *s, const Timeline *tl, const CheckEngine *ce,
+                      const CliServices *sv) {
     const Plan *p = s->plan;
     const State *st = s->state;
     out_text(stdout, p->title);
@@ -198,11 +184,18 @@ static int print_text(const Session *s, const Timeline *tl) {
         putchar('\n');
     }
     printf("\n * on the critical path\n");
-    if (p->n_services) {
-        printf("\nServices (%zu): unknown — %s\n", p->n_services, NOT_CONNECTED_SYSTEMD);
-    }
-    if (p->n_checks) {
-        printf("Checks (%zu): unknown — %s\n", p->n_checks, NOT_CONNECTED_CHECKS);
+    cli_services_print(stdout, p, sv);
+    if (ce && p->n_checks) {
+        printf("\nChecks (%zu): %zu ok, %zu warn, %zu fail, %zu unknown\n", p->n_checks,
+               check_engine_count_status(ce, CHECK_STATUS_OK),
+               check_engine_count_status(ce, CHECK_STATUS_WARN),
+               check_engine_count_status(ce, CHECK_STATUS_FAIL),
+               p->n_checks - check_engine_count_status(ce, CHECK_STATUS_OK) -
+                   check_engine_count_status(ce, CHECK_STATUS_WARN) -
+                   check_engine_count_status(ce, CHECK_STATUS_FAIL));
+        for (size_t i = 0; i < p->n_checks; i++) {
+            cli_check_print(stdout, check_engine_entry(ce, i));
+        }
     }
     return EXIT_OK;
 }
@@ -219,7 +212,19 @@ int cmd_status(const Options *o, int argc, char **argv) {
         session_close(&s);
         return EXIT_FAILED;
     }
-    rc = o->json ? print_json(&s, tl) : print_text(&s, tl);
+    /* every check once, in parallel, each bounded by its timeout */
+    CheckEngine *ce = NULL;
+    if (s.plan->n_checks && cli_checks_run(s.plan, o, NULL, 0, &ce) < 0) {
+        fprintf(stderr, "opsdeck: cannot run the checks: out of memory\n");
+    }
+    CliServices sv;
+    cli_services_query(s.plan, o->user, &sv);
+    rc = o->json ? print_json(&s, tl, ce, &sv) : print_text(&s, tl, ce, &sv);
+    cli_services_done(&sv);
+    if (rc == EXIT_OK && ce && check_engine_count_status(ce, CHECK_STATUS_FAIL) > 0) {
+        rc = EXIT_FAILED;
+    }
+    cli_checks_done(ce);
     session_close(&s);
     return rc;
 }

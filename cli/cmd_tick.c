@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/checks.h"
 #include "cli/cli.h"
 #include "cli/out.h"
 #include "core/text.h"
@@ -33,7 +34,51 @@ static bool valid_text(const char *what, const char *s) {
     return true;
 }
 
-static int check_gates(const Session *s, const Options *o, const Item *it, bool *ret_override) {
+/* The evidence gate: run the item's check once (bounded by its timeout).  Ok:
+ * the tick records its value.  Otherwise refuse, unless --override: then the
+ * tick records the reason and the check's status, value and error. */
+static int check_evidence(const Session *s, const Options *o, const Item *it, cJSON **ret_extra) {
+    size_t idx = 0;
+    for (; idx < s->plan->n_checks && !streq(s->plan->checks[idx].id, it->check); idx++) {
+    }
+    if (idx == s->plan->n_checks) {
+        fprintf(stderr, "opsdeck: item '%s' names check '%s', which the plan does not have\n",
+                it->id, it->check);
+        return EXIT_USAGE;
+    }
+    CheckEngine *e = NULL;
+    if (cli_checks_run(s->plan, o, &idx, 1, &e) < 0) {
+        fprintf(stderr, "opsdeck: cannot run check '%s': out of memory\n", it->check);
+        return EXIT_FAILED;
+    }
+    const CheckEntry *ce = check_engine_entry(e, idx);
+    char why[1024];
+    cli_check_summary(ce, why, sizeof(why));
+    int rc = EXIT_OK;
+    if (ce->result.status != CHECK_STATUS_OK) {
+        fprintf(stderr, "opsdeck: %s '%s': check '%s' is %s (",
+                o->override_reason ? "overriding" : "cannot tick", it->id, it->check,
+                check_status_to_string(ce->result.status));
+        out_text(stderr, why);
+        if (o->override_reason) {
+            fputs("); ticking it with your reason (journaled with the check's result)\n", stderr);
+        } else {
+            fputs("). Fix it and tick again, or pass --override REASON to tick it without that "
+                  "evidence (the reason is journaled).\n",
+                  stderr);
+            rc = EXIT_FAILED;
+        }
+    }
+    if (rc == EXIT_OK && !(*ret_extra = check_entry_evidence(ce))) {
+        fprintf(stderr, "opsdeck: out of memory\n");
+        rc = EXIT_FAILED;
+    }
+    cli_checks_done(e);
+    return rc;
+}
+
+static int check_gates(const Session *s, const Options *o, const Item *it, bool *ret_override,
+                       cJSON **ret_extra) {
     *ret_override = false;
     _cleanup_(freep) char *missing = NULL;
     const Phase *ph = &s->plan->phases[it->phase];
@@ -49,15 +94,22 @@ static int check_gates(const Session *s, const Options *o, const Item *it, bool 
         }
         *ret_override = true;
     }
-    if (it->check && !it->rollback && !o->override_reason) {
-        fprintf(stderr,
-                "opsdeck: cannot tick '%s': it needs check '%s' to be ok, and this version of "
-                "opsdeck cannot run health checks yet. Pass --override REASON to tick it "
-                "without that evidence (the reason is journaled).\n",
-                it->id, it->check);
-        return EXIT_FAILED;
+    if (it->check && !it->rollback) {
+        return check_evidence(s, o, it, ret_extra);
     }
     return EXIT_OK;
+}
+
+static void print_evidence(const cJSON *extra) {
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(extra, "check");
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(extra, "check_status");
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(extra, "check_value");
+    if (!cJSON_IsString(id) || !cJSON_IsString(st)) {
+        return;
+    }
+    printf("evidence: check %s is %s, value ", id->valuestring, st->valuestring);
+    out_text(stdout, cJSON_IsString(v) ? v->valuestring : NULL);
+    putchar('\n');
 }
 
 static void print_result(const Session *s, const JournalEvent *ev, const Item *it) {
@@ -87,6 +139,7 @@ static int tick_common(const Options *o, char **argv, bool tick) {
         return EXIT_FAILED;
     }
     Session s;
+    cJSON *extra = NULL; /* the evidence a gated tick records */
     int rc = session_open(&s, o, argv[0], SESSION_WRITE);
     if (rc != EXIT_OK) {
         return rc;
@@ -107,7 +160,7 @@ static int tick_common(const Options *o, char **argv, bool tick) {
         goto out;
     }
     bool override = false;
-    if (tick && (rc = check_gates(&s, o, it, &override)) != EXIT_OK) {
+    if (tick && (rc = check_gates(&s, o, it, &override, &extra)) != EXIT_OK) {
         goto out;
     }
     const char *by = cli_actor(o);
@@ -118,10 +171,13 @@ static int tick_common(const Options *o, char **argv, bool tick) {
         evs[n++] = (JournalEvent){.type = EVENT_PHASE_OVERRIDE, .by = by, .phase = ph->id,
                                   .reason = o->override_reason};
     }
-    evs[n++] = (JournalEvent){.type = tick ? EVENT_TICK : EVENT_UNTICK, .by = by,
-                              .item = it->id, .note = o->note,
-                              .reason = tick && it->check ? o->override_reason : NULL};
-    int r = journal_append(s.journal, evs, n, state_apply_cb, s.state);
+    evs[n++] = (JournalEvent){.type = tick ? EVENT_TICK : EVENT_UNTICK,
+                              .by = by,
+                              .item = it->id,
+                              .note = o->note,
+                              .reason = tick && it->check ? o->override_reason : NULL,
+                              .extra = extra};
+    int r = journal_append(s.journal, evs, n, session_fold_cb, &s);
     session_print_warnings(&s);
     if (r < 0) {
         fprintf(stderr, "opsdeck: the %s of '%s' was NOT recorded: cannot write journal '",
@@ -134,14 +190,17 @@ static int tick_common(const Options *o, char **argv, bool tick) {
         rc = EXIT_FAILED;
         goto out;
     }
+    session_sync_push(&s); /* durable here; now to the other consoles */
     if (override) {
         printf("override of phase %s journaled: ", ph->id);
         out_text(stdout, o->override_reason);
         putchar('\n');
     }
     print_result(&s, &evs[n - 1], it);
+    print_evidence(extra);
     rc = EXIT_OK;
 out:
+    cJSON_Delete(extra);
     session_close(&s);
     return rc;
 }

@@ -24,6 +24,7 @@ enum {
     LONG_DRY_RUN,
     LONG_ROTATE,
     LONG_VERSION,
+    LONG_FORCE_TARGET,
 };
 
 static const struct option long_options[] = {
@@ -42,6 +43,7 @@ static const struct option long_options[] = {
     {"follow", no_argument, NULL, 'f'},
     {"yes", no_argument, NULL, LONG_YES},
     {"dry-run", no_argument, NULL, LONG_DRY_RUN},
+    {"force-target", required_argument, NULL, LONG_FORCE_TARGET},
     {"rotate", required_argument, NULL, LONG_ROTATE},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, LONG_VERSION},
@@ -116,6 +118,9 @@ static int parse_options(int argc, char **argv, Options *o, bool stop_at_operand
             break;
         case LONG_DRY_RUN:
             o->dry_run = true, o->seen |= OPT_DRY_RUN;
+            break;
+        case LONG_FORCE_TARGET:
+            o->force_target = optarg, o->seen |= OPT_FORCE_TARGET;
             break;
         case LONG_ROTATE:
             if (parse_long("--rotate", optarg, 1, &o->rotate) < 0) {

@@ -124,7 +124,7 @@ static int pair_runs(ReportData *d) {
 
 int report_data_collect(ReportData *d, const Session *s, time_t now) {
     *d = (ReportData){.session = s, .plan = s->plan, .state = s->state, .generated = now};
-    int r = journal_read(s->journal, collect, d);
+    int r = session_read(s, collect, d);
     if (r >= 0) {
         r = pair_runs(d);
     }

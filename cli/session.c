@@ -71,8 +71,13 @@ int session_open(Session *s, const Options *o, const char *plan_path, unsigned f
         session_close(s);
         return EXIT_FAILED;
     }
-    bool write = (flags & SESSION_WRITE) && !o->readonly && !o->wallboard;
+    /* with sync, every command may record what the stream brings and push */
+    bool sync = s->plan->sync_redis && !(flags & SESSION_NO_SYNC);
+    bool write = ((flags & SESSION_WRITE) || sync) && !o->readonly && !o->wallboard;
     r = journal_open(s->journal_path, write ? 0 : JOURNAL_READONLY, &s->journal);
+    if (r < 0 && sync && !(flags & SESSION_WRITE) && (r == -EACCES || r == -EROFS)) {
+        r = journal_open(s->journal_path, JOURNAL_READONLY, &s->journal);
+    }
     if (r < 0) {
         fprintf(stderr, "opsdeck: cannot open journal '");
         out_text(stderr, s->journal_path);
@@ -82,7 +87,9 @@ int session_open(Session *s, const Options *o, const char *plan_path, unsigned f
         return EXIT_FAILED;
     }
     r = state_new(s->plan, &s->state);
-    if (r >= 0 && !(flags & SESSION_NO_READ)) {
+    if (r >= 0 && sync) {
+        r = session_sync_open(s, o, flags);
+    } else if (r >= 0 && !(flags & SESSION_NO_READ)) {
         r = journal_read(s->journal, state_apply_cb, s->state);
     }
     session_print_warnings(s);
@@ -107,6 +114,7 @@ void session_print_warnings(Session *s) {
 }
 
 void session_close(Session *s) {
+    session_sync_close(s);
     s->state = state_free(s->state);
     s->journal = journal_free(s->journal);
     free(s->journal_path);

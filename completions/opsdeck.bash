@@ -4,7 +4,7 @@
 # of the plan on the command line, which `opsdeck __complete PLAN KIND` prints.
 # Works with or without the bash-completion package.
 
-_opsdeck_commands="validate status tick untick history report tail run import"
+_opsdeck_commands="validate status tick untick history sync-status report tail run import"
 
 # Options that take a value.
 _opsdeck_valued="--state --as --theme --note --override --format -o --output -n --lines --rotate"
@@ -14,12 +14,12 @@ _opsdeck_options() {
     case $1 in
     "") echo "$global --wallboard --rotate" ;;
     panel) echo "$global --wallboard --rotate" ;;
-    status | history) echo "$global --json" ;;
+    status | history | sync-status) echo "$global --json" ;;
     tick) echo "$global --note --override" ;;
     untick) echo "$global --note" ;;
     report) echo "$global --format --output" ;;
     tail) echo "$global --lines --follow" ;;
-    run) echo "$global --yes --dry-run" ;;
+    run) echo "$global --yes --dry-run --force-target" ;;
     import) echo "$global --output" ;;
     *) echo "$global" ;;
     esac

@@ -158,6 +158,7 @@ typedef struct Plan {
     time_t start;      /* `start:`, UTC */
     const char *state; /* journal path as written, or NULL */
     const char *sync_redis, *sync_key;
+    const char *sync_password_env; /* `sync: password_env`, or NULL */
     const char *repo_path, *repo_remote;
 
     Phase *phases;

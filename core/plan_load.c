@@ -24,28 +24,31 @@ static const char *const phase_keys[] = {
 static const char *const item_keys[] = {
     "id", "text", "details", "action", "check", "optional", NULL,
 };
-static const char *const sync_keys[] = {"redis", "key", NULL};
+static const char *const sync_keys[] = {"redis", "key", "password_env", NULL};
 static const char *const repo_keys[] = {"path", "remote", NULL};
 
+enum { F_ID, F_TEXT, F_DETAILS, F_ACTION, F_CHECK, F_OPTIONAL, _F_MAX };
+
+/* The hot path of a big plan: one walk over the item's keys. */
 static void load_item(Loader *L, const YNode *n, Item *it, size_t phase, bool rollback) {
     const char *what = rollback ? "a rollback step" : "an item";
     if (n->type != YNODE_MAP) {
         diag_error(L->d, n->line, n->col, "%s must be a mapping with id and text", what);
         return;
     }
-    schema_keys(L, n, item_keys, what);
+    const YNode *f[_F_MAX] = {0};
+    schema_fields(L, n, item_keys, what, f);
     it->pos = node_pos(n);
     it->phase = phase;
     it->rollback = rollback;
     it->id = schema_id(L, n, what);
-    it->text = schema_str(L, n, "text", true, what);
-    it->details = schema_str(L, n, "details", false, what);
-    it->action = schema_str(L, n, "action", false, what);
-    it->check = schema_str(L, n, "check", false, what);
-    const YNode *an = schema_get(L, n, "action"), *cn = schema_get(L, n, "check");
-    it->action_pos = node_pos(an ? an : n);
-    it->check_pos = node_pos(cn ? cn : n);
-    it->optional = schema_bool(L, n, "optional", false, what);
+    it->text = schema_val_str(L, f[F_TEXT], n, "text", true, what);
+    it->details = schema_val_str(L, f[F_DETAILS], n, "details", false, what);
+    it->action = schema_val_str(L, f[F_ACTION], n, "action", false, what);
+    it->check = schema_val_str(L, f[F_CHECK], n, "check", false, what);
+    it->action_pos = node_pos(f[F_ACTION] ? f[F_ACTION] : n);
+    it->check_pos = node_pos(f[F_CHECK] ? f[F_CHECK] : n);
+    it->optional = schema_val_bool(L, f[F_OPTIONAL], "optional", false, what);
     schema_register_id(L, it->id, n, ID_ITEM, it);
 }
 
@@ -169,6 +172,7 @@ static void load_top_scalars(Loader *L, const YNode *root, const char *name) {
             schema_keys(L, sync, sync_keys, "'sync'");
             p->sync_redis = schema_str(L, sync, "redis", true, "'sync'");
             p->sync_key = schema_str(L, sync, "key", false, "'sync'");
+            p->sync_password_env = schema_str(L, sync, "password_env", false, "'sync'");
             if (p->sync_redis) {
                 sections_check_redis_url(L, schema_get(L, sync, "redis"), p->sync_redis);
             }

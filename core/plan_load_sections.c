@@ -5,6 +5,7 @@
 
 #include "core/plan_schema.h"
 #include "core/redis_url.h"
+#include "core/sql_guard.h"
 
 static const char *const service_keys[] = {"unit", "title", "critical", NULL};
 static const char *const log_keys[] = {"id", "title", "unit", "file", "highlight", NULL};
@@ -280,6 +281,12 @@ static void load_action_arg(Loader *L, Action *a, const YNode *n_action, const Y
             a->database_pos = node_pos(dbn ? dbn : arg);
             a->dir = schema_str(L, arg, "dir", false, what);
             a->query = schema_str(L, arg, "query", a->kind == ACTION_DB_QUERY, what);
+            const char *why = NULL;
+            if (a->kind == ACTION_DB_QUERY && a->query && !sql_is_read_only(a->query, &why)) {
+                const YNode *qn = schema_get(L, arg, "query");
+                diag_error(L->d, qn->line, qn->col, "%s: the query must be read-only: %s", what,
+                           why);
+            }
         } else {
             a->database = schema_scalar(L, arg, what);
             a->database_pos = node_pos(arg);

@@ -55,6 +55,11 @@ static const char *nearest(const char *key, const char *const *allowed) {
 }
 
 bool schema_keys(Loader *L, const YNode *map, const char *const *allowed, const char *what) {
+    return schema_fields(L, map, allowed, what, NULL);
+}
+
+bool schema_fields(Loader *L, const YNode *map, const char *const *allowed, const char *what,
+                   const YNode **ret_vals) {
     const YTree *t = L->t;
     bool ok = true;
     for (uint32_t k = map->first; k; k = ynode(t, ynode(t, k)->next)->next) {
@@ -88,6 +93,9 @@ bool schema_keys(Loader *L, const YNode *map, const char *const *allowed, const 
         for (const char *const *a = allowed; *a; a++) {
             if (strcmp(*a, name) == 0) {
                 known = true;
+                if (ret_vals && !ret_vals[a - allowed]) {
+                    ret_vals[a - allowed] = ynode(t, key->next);
+                }
                 break;
             }
         }
@@ -143,6 +151,20 @@ const char *schema_scalar_of(Loader *L, const YNode *n, const char *prefix, cons
     return schema_scalar(L, n, buf);
 }
 
+const char *schema_val_str(Loader *L, const YNode *v, const YNode *map, const char *key,
+                           bool required, const char *what) {
+    if (!v) {
+        if (required) {
+            diag_error(L->d, map->line, map->col, "%s has no '%s'", what, key);
+        }
+        return NULL;
+    }
+    if (!required && ynode_is_null(L->t, v)) {
+        return NULL;
+    }
+    return schema_scalar_of(L, v, "", key, what);
+}
+
 const char *schema_str(Loader *L, const YNode *map, const char *key, bool required,
                        const char *what) {
     const YNode *v = schema_get(L, map, key);
@@ -159,7 +181,10 @@ const char *schema_str(Loader *L, const YNode *map, const char *key, bool requir
 }
 
 bool schema_bool(Loader *L, const YNode *map, const char *key, bool def, const char *what) {
-    const YNode *v = schema_get(L, map, key);
+    return schema_val_bool(L, schema_get(L, map, key), key, def, what);
+}
+
+bool schema_val_bool(Loader *L, const YNode *v, const char *key, bool def, const char *what) {
     if (!v || ynode_is_null(L->t, v)) {
         return def;
     }

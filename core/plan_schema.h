@@ -7,6 +7,14 @@
  * terminated), no inline password.  what names the mapping in messages. */
 bool schema_keys(Loader *L, const YNode *map, const char *const *allowed, const char *what);
 const YNode *schema_get(Loader *L, const YNode *map, const char *key);
+/* schema_keys in the same pass filling ret_vals[i] with the value of allowed[i]
+ * (NULL when absent): one walk over the keys for mappings read in bulk. */
+bool schema_fields(Loader *L, const YNode *map, const char *const *allowed, const char *what,
+                   const YNode **ret_vals);
+/* schema_str and schema_bool on a value already found (v may be NULL: absent). */
+const char *schema_val_str(Loader *L, const YNode *v, const YNode *map, const char *key,
+                           bool required, const char *what);
+bool schema_val_bool(Loader *L, const YNode *v, const char *key, bool def, const char *what);
 
 /* A string value; required: an error when absent.  Returns NULL when absent or wrong. */
 const char *schema_str(Loader *L, const YNode *map, const char *key, bool required,

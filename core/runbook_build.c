@@ -3,7 +3,6 @@
  * dependencies and rollback steps.  Everything that cannot be mapped is noted. */
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +13,9 @@
 typedef struct Builder {
     RbDoc *doc;
     RbBuild *b;
-    StrMap *ids;     /* every id given; keys live in the phases */
-    StrMap *next;    /* a base id → the next suffix to try; keys are in bases */
-    char **bases;
+    StrMap *ids;  /* every id given; keys live in the phases */
+    StrMap *next; /* a base id → its IdBase (the next suffix to try); keys in bases */
+    struct IdBase **bases;
     size_t n_bases, cap_bases;
     StrMap *natural; /* "p2a" → the first heading asking for it (index + 1) */
     StrMap *phased;  /* "p2a" → the phase of a heading asking for it (index + 1) */
@@ -27,14 +26,7 @@ typedef struct Builder {
 
 #define OWNER_UNKNOWN (RB_NONE - 1)
 
-_printf_(3, 4) static void note(Builder *B, unsigned line, const char *fmt, ...) {
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    diag_warn(B->doc->d, line, 1, "%s", msg);
-}
+#define note(B, line, ...) rb_note((B)->doc->d, (line), __VA_ARGS__)
 
 /* At most 70 bytes of s for a note, cut at a character. */
 static int short_len(const char *s, size_t n) {
@@ -127,6 +119,32 @@ static int cmp_phase(const void *a, const void *b) {
     return x->heading < y->heading ? -1 : x->heading > y->heading;
 }
 
+/* For references: each heading's last phase (in order) in its section, for "Phase 2"
+ * meaning 2A..2C, and the phases by the name their heading asks for ("p2c"). */
+static int index_phases(Builder *B) {
+    RbDoc *doc = B->doc;
+    RbBuild *b = B->b;
+    for (size_t h = 0; h < doc->n_h; h++) {
+        B->best[h] = doc->h[h].phase;
+        B->owner[h] = OWNER_UNKNOWN;
+    }
+    for (size_t h = doc->n_h; h-- > 0;) {
+        size_t up = doc->h[h].parent;
+        if (up != RB_NONE && B->best[h] != RB_NONE &&
+            (B->best[up] == RB_NONE || B->best[h] > B->best[up])) {
+            B->best[up] = B->best[h];
+        }
+    }
+    for (size_t k = 0; k < b->n_phases; k++) {
+        const RbHeading *h = &doc->h[b->phases[k].heading];
+        if (h->phase_named &&
+            strmap_put(B->phased, h->natural, (void *)(k + 1), 0, NULL, NULL) == -ENOMEM) {
+            return -ENOMEM;
+        }
+    }
+    return 0;
+}
+
 static int make_phases(Builder *B) {
     RbDoc *doc = B->doc;
     RbBuild *b = B->b;
@@ -177,26 +195,7 @@ static int make_phases(Builder *B) {
             b->n_items++;
         }
     }
-    /* the last phase of each heading's section, for "Phase 2" meaning 2A..2C */
-    for (size_t h = 0; h < doc->n_h; h++) {
-        B->best[h] = doc->h[h].phase;
-        B->owner[h] = OWNER_UNKNOWN;
-    }
-    for (size_t h = doc->n_h; h-- > 0;) {
-        size_t up = doc->h[h].parent;
-        if (up != RB_NONE && B->best[h] != RB_NONE &&
-            (B->best[up] == RB_NONE || B->best[h] > B->best[up])) {
-            B->best[up] = B->best[h];
-        }
-    }
-    for (size_t k = 0; k < b->n_phases; k++) {
-        const RbHeading *h = &doc->h[b->phases[k].heading];
-        if (h->phase_named &&
-            strmap_put(B->phased, h->natural, (void *)(k + 1), 0, NULL, NULL) == -ENOMEM) {
-            return -ENOMEM;
-        }
-    }
-    return 0;
+    return index_phases(B);
 }
 
 /* "p2c" → a phase: the heading of that name, or the last phase inside its section. */
@@ -211,6 +210,35 @@ static size_t resolve_ref(Builder *B, const char *id) {
 
 /* ---- ids -------------------------------------------------------------------------- */
 
+/* A base id that was taken, and the next suffix to try for it. */
+typedef struct IdBase {
+    size_t next;
+    char key[];
+} IdBase;
+
+static IdBase *id_base(Builder *B, const char *base) {
+    IdBase *ib = strmap_get(B->next, base, NULL);
+    if (ib) {
+        return ib;
+    }
+    IdBase **v = rb_grow(B->bases, &B->cap_bases, B->n_bases, sizeof(*v));
+    if (!v) {
+        return NULL;
+    }
+    B->bases = v;
+    ib = malloc(sizeof(*ib) + strlen(base) + 1);
+    if (!ib) {
+        return NULL;
+    }
+    ib->next = 2;
+    strcpy(ib->key, base);
+    B->bases[B->n_bases++] = ib;
+    if (strmap_put(B->next, ib->key, ib, 0, NULL, NULL) < 0) {
+        return NULL;
+    }
+    return ib;
+}
+
 /* base, or base-2, base-3 ... (cut to fit 64 characters); registered in B->ids.  The
  * next suffix to try is remembered per base, so a thousand equal items stay linear. */
 static int unique_id(Builder *B, const char *base, char out[static HINT_ID_MAX]) {
@@ -218,11 +246,13 @@ static int unique_id(Builder *B, const char *base, char out[static HINT_ID_MAX])
     if (!strmap_get(B->ids, out, NULL)) {
         return strmap_put(B->ids, out, out, 0, NULL, NULL);
     }
-    void *v = strmap_get(B->next, base, NULL);
-    size_t k = v ? (size_t)v : 2;
-    for (;; k++) {
+    IdBase *ib = id_base(B, base);
+    if (!ib) {
+        return -ENOMEM;
+    }
+    for (;; ib->next++) {
         char suffix[24];
-        int sl = snprintf(suffix, sizeof(suffix), "-%zu", k);
+        int sl = snprintf(suffix, sizeof(suffix), "-%zu", ib->next);
         size_t bl = MIN(strlen(base), (size_t)(HINT_ID_MAX - 1 - sl));
         while (bl > 0 && (base[bl - 1] == '-' || base[bl - 1] == '.')) {
             bl--;
@@ -232,28 +262,7 @@ static int unique_id(Builder *B, const char *base, char out[static HINT_ID_MAX])
             break;
         }
     }
-    if (v) {
-        if (strmap_set(B->next, base, (void *)(k + 1), 0) < 0) {
-            return -ENOMEM;
-        }
-    } else {
-        if (B->n_bases == B->cap_bases) {
-            size_t cap = B->cap_bases ? B->cap_bases * 2 : 16;
-            char **nb = realloc(B->bases, cap * sizeof(*nb));
-            if (!nb) {
-                return -ENOMEM;
-            }
-            B->bases = nb, B->cap_bases = cap;
-        }
-        char *key = strdup(base);
-        if (!key) {
-            return -ENOMEM;
-        }
-        B->bases[B->n_bases++] = key;
-        if (strmap_put(B->next, key, (void *)(k + 1), 0, NULL, NULL) < 0) {
-            return -ENOMEM;
-        }
-    }
+    ib->next++;
     return strmap_put(B->ids, out, out, 0, NULL, NULL);
 }
 
@@ -301,9 +310,13 @@ static int assign_ids(Builder *B) {
 static void find_duration(Builder *B, RbPhase *p) {
     const RbHeading *h = &B->doc->h[p->heading];
     int64_t secs;
-    if (h->title && hint_heading_duration(h->title, &secs) > 0) {
+    int hr = h->title ? hint_heading_duration(h->title, &secs) : 0;
+    if (hr > 0) {
         p->duration = secs;
         return;
+    }
+    if (hr == -ERANGE) {
+        note(B, h->line, "the duration in the heading of phase '%s': longer than ten years", p->id);
     }
     const char *v = NULL;
     size_t vl = 0;
@@ -423,23 +436,20 @@ static size_t rollback_owner(Builder *B, size_t r) {
         while (a != RB_NONE && !doc->h[a].rollback && doc->h[a].phase == RB_NONE) {
             a = doc->h[a].parent;
         }
-        o = a == RB_NONE                ? phase_before(B->b, doc->h[r].line)
-            : doc->h[a].rollback        ? rollback_owner(B, a)
-                                        : doc->h[a].phase;
+        o = a == RB_NONE         ? phase_before(B->b, doc->h[r].line)
+            : doc->h[a].rollback ? rollback_owner(B, a)
+                                 : doc->h[a].phase;
     }
     B->owner[r] = o;
     return o;
 }
 
 static int add_step(RbPhase *p, size_t step) {
-    if (p->n_steps == p->cap_steps) {
-        size_t cap = p->cap_steps ? p->cap_steps * 2 : 8;
-        size_t *v = realloc(p->steps, cap * sizeof(*v));
-        if (!v) {
-            return -ENOMEM;
-        }
-        p->steps = v, p->cap_steps = cap;
+    size_t *v = rb_grow(p->steps, &p->cap_steps, p->n_steps, sizeof(*v));
+    if (!v) {
+        return -ENOMEM;
     }
+    p->steps = v;
     p->steps[p->n_steps++] = step;
     return 0;
 }
@@ -533,8 +543,7 @@ static int step_ids(Builder *B) {
         }
         for (size_t s = 0; s < p->n_steps; s++) {
             size_t st = p->steps[s];
-            const char *text = RB_STEP_IS_HEADING(st) ? title_of(B->doc, ~st)
-                                                      : B->doc->it[st].text;
+            const char *text = RB_STEP_IS_HEADING(st) ? title_of(B->doc, ~st) : B->doc->it[st].text;
             if (child_id(B, p->id, ".rb-", text, p->step_ids[s]) < 0) {
                 return -ENOMEM;
             }

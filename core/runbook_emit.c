@@ -56,8 +56,8 @@ static void ev(Emit *E, yaml_event_t *event) {
 
 static void scalar_styled(Emit *E, const char *s, yaml_scalar_style_t style) {
     yaml_event_t event;
-    if (!yaml_scalar_event_initialize(&event, NULL, NULL, (yaml_char_t *)s, (int)strlen(s), 1,
-                                      1, style)) {
+    if (!yaml_scalar_event_initialize(&event, NULL, NULL, (yaml_char_t *)s, (int)strlen(s), 1, 1,
+                                      style)) {
         E->failed = true;
         return;
     }
@@ -67,11 +67,11 @@ static void scalar_styled(Emit *E, const char *s, yaml_scalar_style_t style) {
 /* A plain scalar that a YAML resolver would read as no string: null, a boolean of YAML
  * 1.1 ("yes", "off"), a number, a date.  The emitter knows no schema; we quote these. */
 static bool resolves_to_non_string(const char *s) {
-    static const char *const words[] = {
-        "~",     "null",  "Null",  "NULL", "true", "True", "TRUE", "false", "False",
-        "FALSE", "yes",   "Yes",   "YES",  "no",   "No",   "NO",   "on",    "On",
-        "ON",    "off",   "Off",   "OFF",  "y",    "Y",    "n",    "N",     "<<",
-        "=",     ".inf",  ".Inf",  ".INF", "-.inf", ".nan", ".NaN", ".NAN"};
+    static const char *const words[] = {"~",     "null",  "Null",  "NULL",  "true", "True", "TRUE",
+                                        "false", "False", "FALSE", "yes",   "Yes",  "YES",  "no",
+                                        "No",    "NO",    "on",    "On",    "ON",   "off",  "Off",
+                                        "OFF",   "y",     "Y",     "n",     "N",    "<<",   "=",
+                                        ".inf",  ".Inf",  ".INF",  "-.inf", ".nan", ".NaN", ".NAN"};
     if (!*s) {
         return true;
     }
@@ -94,9 +94,8 @@ static bool resolves_to_non_string(const char *s) {
 }
 
 static void scalar(Emit *E, const char *s) {
-    scalar_styled(E, s,
-                  resolves_to_non_string(s) ? YAML_SINGLE_QUOTED_SCALAR_STYLE
-                                            : YAML_ANY_SCALAR_STYLE);
+    scalar_styled(
+        E, s, resolves_to_non_string(s) ? YAML_SINGLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE);
 }
 
 static void pair(Emit *E, const char *key, const char *value) {
@@ -144,8 +143,9 @@ static void phase(Emit *E, const RbDoc *doc, const RbBuild *b, const RbPhase *p)
     const RbHeading *h = &doc->h[p->heading];
     map_start(E, YAML_BLOCK_MAPPING_STYLE);
     pair(E, "id", p->id);
-    const char *title = h->title && *h->title ? h->title : doc->title && *doc->title ? doc->title
-                                                                                    : p->id;
+    const char *title = h->title && *h->title       ? h->title
+                        : doc->title && *doc->title ? doc->title
+                                                    : p->id;
     pair(E, "title", title);
     if (p->has_risk) {
         pair(E, "risk", risk_to_string(p->risk));

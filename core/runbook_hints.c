@@ -6,40 +6,9 @@
 #include <strings.h>
 
 #include "core/macro.h"
+#include "core/runbook_chars.h"
 
 #define DURATION_MAX ((int64_t)10 * 365 * 86400)
-
-static bool is_alpha(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-
-static bool is_alnum(char c) {
-    return is_alpha(c) || is_digit(c);
-}
-
-static char lower(char c) {
-    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-/* The word w (lower case) at s[0..n), case-insensitively, not followed by a letter. */
-static size_t word_at(const char *s, size_t n, const char *w) {
-    size_t k = strlen(w);
-    if (k > n || strncasecmp(s, w, k) != 0 || (k < n && is_alpha(s[k]))) {
-        return 0;
-    }
-    return k;
-}
-
-static size_t skip_spaces(const char *s, size_t n, size_t i) {
-    while (i < n && (s[i] == ' ' || s[i] == '\t')) {
-        i++;
-    }
-    return i;
-}
 
 /* ---- durations -------------------------------------------------------------------- */
 
@@ -47,16 +16,15 @@ static const struct {
     const char *name;
     int64_t seconds;
 } unit_words[] = {
-    {"minutes", 60},     {"minute", 60},      {"mins", 60},     {"min", 60},
-    {"m", 60},           {"hours", 3600},     {"hour", 3600},   {"hrs", 3600},
-    {"hr", 3600},        {"h", 3600},         {"days", 86400},  {"day", 86400},
-    {"d", 86400},        {"weeks", 604800},   {"week", 604800}, {"wks", 604800},
-    {"wk", 604800},      {"w", 604800},       {"seconds", 1},   {"second", 1},
-    {"secs", 1},         {"sec", 1},          {"s", 1},
+    {"minutes", 60}, {"minute", 60}, {"mins", 60},  {"min", 60},       {"m", 60},
+    {"hours", 3600}, {"hour", 3600}, {"hrs", 3600}, {"hr", 3600},      {"h", 3600},
+    {"days", 86400}, {"day", 86400}, {"d", 86400},  {"weeks", 604800}, {"week", 604800},
+    {"wks", 604800}, {"wk", 604800}, {"w", 604800}, {"seconds", 1},    {"second", 1},
+    {"secs", 1},     {"sec", 1},     {"s", 1},
 };
 
-static const char *const number_words[] = {"zero", "one", "two",   "three", "four",
-                                           "five", "six", "seven", "eight", "nine",
+static const char *const number_words[] = {"zero", "one",    "two",   "three", "four",
+                                           "five", "six",    "seven", "eight", "nine",
                                            "ten",  "eleven", "twelve"};
 
 /* A number at s[i..n) in thousandths ("1.5" → 1500, "two" → 2000, "an" → 1000).
@@ -165,8 +133,8 @@ static size_t parse_week_span(const char *s, size_t n, size_t i, int64_t *ret_se
 }
 
 static size_t skip_approx(const char *s, size_t n, size_t i) {
-    static const char *const words[] = {"about", "approx", "approximately", "around",
-                                        "up to", "roughly", "est", "estimated", "ca"};
+    static const char *const words[] = {"about",   "approx", "approximately", "around", "up to",
+                                        "roughly", "est",    "estimated",     "ca"};
     i = skip_spaces(s, n, i);
     if (i < n && s[i] == '~') {
         return skip_spaces(s, n, i + 1);
@@ -270,8 +238,9 @@ static size_t label_value(const char *line, size_t len, const char *const *label
 int hint_label_duration(const char *para, int64_t *ret_seconds, const char **ret_value,
                         size_t *ret_len) {
     static const char *const labels[] = {
-        "duration", "estimated duration", "timeline", "time",   "time required",
-        "estimated time", "time estimate", "estimate", "eta", "effort", "length"};
+        "duration",       "estimated duration", "timeline", "time", "time required",
+        "estimated time", "time estimate",      "estimate", "eta",  "effort",
+        "length"};
     const char *bad = NULL;
     size_t bad_len = 0, pos = 0, len;
     int bad_r = -EINVAL;
@@ -313,21 +282,28 @@ static bool whole_duration(const char *s, size_t n, int64_t *ret_seconds) {
 
 int hint_heading_duration(const char *title, int64_t *ret_seconds) {
     size_t n = strlen(title);
+    bool too_long = false;
+    int64_t secs;
     for (const char *p = strchr(title, '('); p; p = strchr(p + 1, '(')) {
         const char *close = strchr(p, ')');
         if (!close) {
             break;
         }
-        if (hint_parse_duration(p + 1, (size_t)(close - p - 1), ret_seconds) == 0) {
+        int r = hint_parse_duration(p + 1, (size_t)(close - p - 1), &secs);
+        if (r == 0) {
+            *ret_seconds = secs;
             return 1;
         }
+        too_long |= r == -ERANGE;
     }
     for (size_t i = 0; i < n; i++) {
-        if ((i == 0 || !is_alpha(title[i - 1])) && word_at(title + i, n - i, "week")) {
-            size_t j = parse_week_span(title, n, i, ret_seconds);
-            if (j != i) {
+        if ((i == 0 || !is_alpha(title[i - 1])) && word_at(title + i, n - i, "week") &&
+            parse_week_span(title, n, i, &secs) != i) {
+            if (secs <= DURATION_MAX) {
+                *ret_seconds = secs;
                 return 1;
             }
+            too_long = true;
         }
     }
     /* "Cutover — 2 hours", "Step 3: 10 minutes" */
@@ -337,11 +313,12 @@ int hint_heading_duration(const char *title, int64_t *ret_seconds) {
         bool udash = i >= 2 && (unsigned char)title[i - 2] == 0xe2 &&
                      (unsigned char)title[i - 1] == 0x80 &&
                      ((unsigned char)title[i] == 0x93 || (unsigned char)title[i] == 0x94);
-        if ((dash || colon || udash) && whole_duration(title + i + 1, n - i - 1, ret_seconds)) {
+        if ((dash || colon || udash) && whole_duration(title + i + 1, n - i - 1, &secs)) {
+            *ret_seconds = secs;
             return 1;
         }
     }
-    return 0;
+    return too_long ? -ERANGE : 0;
 }
 
 void hint_format_duration(int64_t seconds, char *buf, size_t size) {
@@ -367,9 +344,12 @@ static int risk_word(const char *s, size_t n, Risk *ret) {
     static const struct {
         const char *word;
         Risk risk;
-    } levels[] = {{"low", RISK_LOW},       {"medium", RISK_MEDIUM},
-                  {"moderate", RISK_MEDIUM}, {"med", RISK_MEDIUM},
-                  {"high", RISK_HIGH},     {"critical", RISK_HIGH},
+    } levels[] = {{"low", RISK_LOW},
+                  {"medium", RISK_MEDIUM},
+                  {"moderate", RISK_MEDIUM},
+                  {"med", RISK_MEDIUM},
+                  {"high", RISK_HIGH},
+                  {"critical", RISK_HIGH},
                   {"coordination", RISK_COORDINATION}};
     for (size_t l = 0; l < ELEMENTSOF(levels); l++) {
         if (word_at(s, n, levels[l].word)) {
@@ -440,65 +420,14 @@ int hint_risk(const char *s, Risk *ret_risk, const char **ret_word, size_t *ret_
     return first ? 1 : 0;
 }
 
-/* ---- phases, labels, headings ----------------------------------------------------- */
-
-size_t hint_phase_ref(const char *s, char buf[static HINT_ID_MAX]) {
-    size_t n = strnlen(s, 64);
-    size_t k = word_at(s, n, "phase");
-    if (!k) {
-        return 0;
-    }
-    size_t i = skip_spaces(s, n, k);
-    if (i == k || i >= n || !is_digit(s[i])) {
-        return 0;
-    }
-    size_t len = 0;
-    buf[len++] = 'p';
-    for (size_t d = 0; i < n && is_digit(s[i]) && d < 4; i++, d++) {
-        buf[len++] = s[i];
-    }
-    if (i + 1 < n && s[i] == '.' && is_digit(s[i + 1])) {
-        buf[len++] = '_';
-        for (i++; i < n && is_digit(s[i]) && len < 12; i++) {
-            buf[len++] = s[i];
-        }
-    }
-    if (i < n && is_alpha(s[i]) && !(i + 1 < n && is_alnum(s[i + 1]))) {
-        buf[len++] = lower(s[i++]);
-    }
-    if (i < n && (is_alnum(s[i]) || (s[i] == '.' && i + 1 < n && is_digit(s[i + 1])))) {
-        return 0;
-    }
-    buf[len] = '\0';
-    return i;
-}
-
-size_t hint_phase_refs(const char *s, size_t n, char (*ids)[HINT_ID_MAX], size_t max) {
-    size_t found = 0;
-    for (size_t i = 0; i < n && found < max; i++) {
-        if ((i > 0 && is_alpha(s[i - 1])) || lower(s[i]) != 'p') {
-            continue;
-        }
-        char tmp[64];
-        size_t len = MIN(n - i, sizeof(tmp) - 1);
-        memcpy(tmp, s + i, len);
-        tmp[len] = '\0';
-        size_t k = hint_phase_ref(tmp, ids[found]);
-        if (k) {
-            found++;
-            i += k - 1;
-        }
-    }
-    return found;
-}
+/* ---- labels ----------------------------------------------------------------------- */
 
 const char *hint_depends_label(const char *para, size_t *ret_len) {
-    static const char *const labels[] = {"prerequisites", "prerequisite", "prereqs",
-                                         "depends on",    "depends",      "dependencies",
-                                         "dependency",    "requires",     "required",
-                                         "blocked by",    "after"};
-    static const char *const when[] = {"when", "when to implement", "when to start",
-                                       "when to run", "start"};
+    static const char *const labels[] = {
+        "prerequisites", "prerequisite", "prereqs",  "depends on", "depends", "dependencies",
+        "dependency",    "requires",     "required", "blocked by", "after"};
+    static const char *const when[] = {"when", "when to implement", "when to start", "when to run",
+                                       "start"};
     size_t pos = 0, len;
     for (const char *line; (line = next_line(para, &pos, &len));) {
         size_t v = label_value(line, len, labels, ELEMENTSOF(labels));
@@ -516,153 +445,14 @@ const char *hint_depends_label(const char *para, size_t *ret_len) {
     return NULL;
 }
 
-bool hint_lead_in_phase(const char *para, char buf[static HINT_ID_MAX]) {
-    size_t n = strlen(para);
-    while (n > 0 && strchr(" \t\n", para[n - 1])) {
-        n--;
-    }
-    size_t i = skip_spaces(para, n, 0);
-    if (n == 0 || para[n - 1] != ':' || n - i > 120 || memchr(para + i, '\n', n - i)) {
-        return false;
-    }
-    size_t k = word_at(para + i, n - i, "before");
-    if (k) {
-        i = skip_spaces(para, n, i + k);
-    }
-    return hint_phase_ref(para + i, buf) > 0;
-}
-
-bool hint_says_rollback(const char *s) {
-    size_t n = strlen(s);
-    for (size_t i = 0; i < n; i++) {
-        if ((i == 0 || !is_alpha(s[i - 1])) && lower(s[i]) == 'r' &&
-            (strncasecmp(s + i, "rollback", 8) == 0 || strncasecmp(s + i, "roll back", 9) == 0 ||
-             strncasecmp(s + i, "roll-back", 9) == 0)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-bool hint_says_checklist(const char *s) {
-    return strcasestr(s, "checklist") != NULL;
-}
-
-bool hint_is_generic_title(const char *title) {
-    static const char *const generic[] = {
-        "checklist",         "completion checklist", "the checklist",    "action items",
-        "tasks",             "task list",            "todo",             "to do",
-        "to-do",             "steps",                "checks",           "acceptance criteria",
-        "definition of done", "done when",           "exit criteria",    "success criteria",
-        "completion criteria", "prerequisites",      "sign-off",         "sign off"};
-    const char *s = title;
+bool hint_starts_with_label(const char *s) {
     while (*s && !is_alnum(*s)) {
         s++;
     }
-    /* a section number first: "2C.1 ", "D.3.1 ", "4. " */
-    size_t k = 0;
-    bool digit = false;
-    while (is_alnum(s[k]) || s[k] == '.') {
-        digit |= is_digit(s[k]);
-        k++;
-    }
-    if (digit && s[k] == ' ') {
-        s += k + 1;
-    }
-    while (*s == ' ') {
-        s++;
-    }
-    size_t n = strlen(s);
-    const char *paren = strchr(s, '(');
-    if (paren) {
-        n = (size_t)(paren - s);
-    }
-    while (n > 0 && strchr(" :.", s[n - 1])) {
-        n--;
-    }
-    for (size_t g = 0; g < ELEMENTSOF(generic); g++) {
-        if (strlen(generic[g]) == n && strncasecmp(s, generic[g], n) == 0) {
-            return true;
+    for (size_t i = 0; i < 48 && s[i] && s[i] != '\n'; i++) {
+        if (s[i] == ':') {
+            return i > 0 && (s[i + 1] == ' ' || s[i + 1] == '\n' || s[i + 1] == '\0');
         }
     }
     return false;
-}
-
-static uint32_t fnv1a(const char *s) {
-    uint32_t h = 2166136261u;
-    for (; *s; s++) {
-        h = (h ^ (unsigned char)*s) * 16777619u;
-    }
-    return h;
-}
-
-size_t hint_slug(const char *s, size_t max, char buf[static HINT_ID_MAX]) {
-    char tmp[HINT_ID_MAX + 8];
-    max = MIN(max, (size_t)HINT_ID_MAX - 1);
-    size_t len = 0;
-    bool sep = false;
-    for (const char *p = s; *p && len <= max; p++) {
-        if (*p == '\'') {
-            continue; /* "Let's" → "lets" */
-        }
-        if (strncmp(p, "\xe2\x80\x99", 3) == 0) {
-            p += 2; /* the same with a typographic apostrophe */
-            continue;
-        }
-        if (!is_alnum(*p)) {
-            sep = true;
-            continue;
-        }
-        if (sep && len > 0) {
-            tmp[len++] = '-';
-        }
-        tmp[len++] = lower(*p);
-        sep = false;
-    }
-    if (len > max) {
-        /* cut at the last word boundary, unless that leaves too little */
-        size_t cut = max;
-        while (cut > max / 3 && tmp[cut] != '-') {
-            cut--;
-        }
-        len = tmp[cut] == '-' ? cut : max;
-    }
-    while (len > 0 && tmp[len - 1] == '-') {
-        len--;
-    }
-    if (len == 0) {
-        len = (size_t)snprintf(tmp, sizeof(tmp), "x%08x", fnv1a(s));
-        len = MIN(len, max);
-    }
-    memcpy(buf, tmp, len);
-    buf[len] = '\0';
-    return len;
-}
-
-void hint_heading_id(const char *title, char buf[static HINT_ID_MAX]) {
-    const char *s = title;
-    while (*s && !is_alnum(*s)) {
-        s++;
-    }
-    if (hint_phase_ref(s, buf)) {
-        return;
-    }
-    /* "Appendix C: ...", "Enhancement 1: ...", "Step 3: ..." */
-    size_t w = 0;
-    while (is_alpha(s[w])) {
-        w++;
-    }
-    if (w > 0 && s[w] == ' ') {
-        size_t l = w + 1;
-        while (is_alnum(s[l]) || s[l] == '.') {
-            l++;
-        }
-        if (l > w + 1 && l - w - 1 <= 4 && s[l] == ':') {
-            char head[64];
-            snprintf(head, sizeof(head), "%.*s", (int)l, s);
-            hint_slug(head, HINT_PHASE_SLUG, buf);
-            return;
-        }
-    }
-    hint_slug(title, HINT_PHASE_SLUG, buf);
 }

@@ -61,8 +61,7 @@ static void explain_empty(const RbDoc *doc, DiagList *d) {
     if (doc->n_tasks == 0) {
         diag_error(d, 0, 0, "there is not one task-list line ('- [ ] text') in it");
     } else if (doc->n_deep == doc->n_tasks) {
-        diag_error(d, 0, 0, "its task-list lines are nested deeper than %d levels",
-                   RB_MAX_DEPTH);
+        diag_error(d, 0, 0, "its task-list lines are nested deeper than %d levels", RB_MAX_DEPTH);
     } else if (in_rollback > 0 && empty + in_rollback + doc->n_deep == doc->n_tasks) {
         diag_error(d, 0, 0, "its task-list lines are all in rollback sections");
     } else {

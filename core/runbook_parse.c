@@ -4,21 +4,30 @@
  * kept is bounded: nesting beyond RB_MAX_DEPTH is skipped, every text has a cap. */
 #include <errno.h>
 #include <md4c.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/runbook_internal.h"
 
-typedef enum FrameType { F_DOC, F_QUOTE, F_LIST, F_LI, F_P, F_H, F_CODE, F_TABLE, F_OTHER } FrameType;
+typedef enum FrameType {
+    F_DOC,
+    F_QUOTE,
+    F_LIST,
+    F_LI,
+    F_P,
+    F_H,
+    F_CODE,
+    F_TABLE,
+    F_OTHER
+} FrameType;
 
 typedef struct Frame {
     FrameType type;
-    size_t item;              /* F_LI: the item it makes, or RB_NONE */
-    bool seen_p;              /* F_LI: its first paragraph has begun */
-    size_t last_item;         /* F_LIST: the last item made directly in it */
-    char route[HINT_ID_MAX];  /* F_LIST: the phase named by the paragraph before it */
+    size_t item;             /* F_LI: the item it makes, or RB_NONE */
+    bool seen_p;             /* F_LI: its first paragraph has begun */
+    size_t last_item;        /* F_LIST: the last item made directly in it */
+    char route[HINT_ID_MAX]; /* F_LIST: the phase named by the paragraph before it */
 } Frame;
 
 typedef struct Parser {
@@ -29,16 +38,16 @@ typedef struct Parser {
     RbDoc *doc;
     Frame st[RB_MAX_DEPTH + 1]; /* st[0] is the document */
     unsigned depth;
-    unsigned skip;   /* blocks entered past RB_MAX_DEPTH and not left yet */
-    unsigned strong; /* inside **bold** */
+    unsigned skip;    /* blocks entered past RB_MAX_DEPTH and not left yet */
+    unsigned strong;  /* inside **bold** */
     size_t hstack[8]; /* open headings by level */
     size_t heading;   /* the heading whose section we are in, RB_NONE before any */
     size_t rollback;  /* the rollback heading whose section we are in, or RB_NONE */
     bool in_heading;
     unsigned text_line; /* line of the first text of the heading or item being read */
     RbBuf htext, ptext, itext, ctext;
-    unsigned cap_li;     /* depth of the list item whose text is being read; 0: none */
-    size_t want_lead;    /* heading whose first paragraphs come next, or RB_NONE */
+    unsigned cap_li;  /* depth of the list item whose text is being read; 0: none */
+    size_t want_lead; /* heading whose first paragraphs come next, or RB_NONE */
     bool reading_lead;
     bool para_strong;    /* the paragraph so far is all bold: a label */
     FrameType left_type; /* the block just left, when nothing was entered since */
@@ -49,70 +58,6 @@ typedef struct Parser {
     bool deep_noted, deep_pending;
     int err;
 } Parser;
-
-/* ---- text buffers ----------------------------------------------------------------- */
-
-void rb_buf_add(RbBuf *b, const char *s, size_t n) {
-    if (b->oom) {
-        return;
-    }
-    if (b->n + n > b->max) {
-        n = b->max > b->n ? b->max - b->n : 0;
-        while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80) {
-            n--; /* never cut a UTF-8 sequence */
-        }
-        b->truncated = true;
-    }
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = MAX(b->cap * 2, b->n + n + 1);
-        cap = MAX(cap, (size_t)64);
-        char *s2 = realloc(b->s, cap);
-        if (!s2) {
-            b->oom = true;
-            return;
-        }
-        b->s = s2, b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-
-void rb_buf_reset(RbBuf *b) {
-    b->n = 0;
-    b->truncated = false;
-    if (b->s) {
-        b->s[0] = '\0';
-    }
-}
-
-char *rb_buf_collapse(const RbBuf *b, bool *ret_oom) {
-    char *out = malloc(b->n + 1);
-    if (!out) {
-        *ret_oom = true;
-        return NULL;
-    }
-    size_t k = 0;
-    bool space = false;
-    for (size_t i = 0; i < b->n; i++) {
-        char c = b->s[i];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            space = k > 0;
-            continue;
-        }
-        if (space) {
-            out[k++] = ' ';
-            space = false;
-        }
-        out[k++] = c;
-    }
-    out[k] = '\0';
-    if (k == 0) {
-        free(out);
-        return NULL;
-    }
-    return out;
-}
 
 /* ---- positions and notes ---------------------------------------------------------- */
 
@@ -145,38 +90,19 @@ static unsigned line_of(Parser *p, const char *ptr) {
     return p->last_line;
 }
 
-_printf_(3, 4) static void note(Parser *p, unsigned line, const char *fmt, ...) {
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    diag_warn(p->doc->d, line, 1, "%s", msg);
-}
-
-static void *grow(void *v, size_t *cap, size_t n, size_t size) {
-    if (n < *cap) {
-        return v;
-    }
-    size_t c = *cap ? *cap * 2 : 32;
-    void *nv = realloc(v, c * size);
-    if (nv) {
-        *cap = c;
-    }
-    return nv;
-}
+#define note(p, line, ...) rb_note((p)->doc->d, (line), __VA_ARGS__)
 
 static size_t add_heading(Parser *p, unsigned level, unsigned line) {
     RbDoc *d = p->doc;
-    RbHeading *v = grow(d->h, &d->cap_h, d->n_h, sizeof(*v));
+    RbHeading *v = rb_grow(d->h, &d->cap_h, d->n_h, sizeof(*v));
     if (!v) {
         p->err = -ENOMEM;
         return RB_NONE;
     }
     d->h = v;
     size_t i = d->n_h++;
-    v[i] = (RbHeading){.level = level, .line = line, .parent = RB_NONE, .end = RB_NONE,
-                       .phase = RB_NONE};
+    v[i] = (RbHeading){
+        .level = level, .line = line, .parent = RB_NONE, .end = RB_NONE, .phase = RB_NONE};
     /* its parent: the nearest open heading of a lower level */
     for (unsigned l = MIN(level, 8u); l-- > 1;) {
         if (p->hstack[l] != RB_NONE) {
@@ -232,23 +158,11 @@ static void finish_heading(Parser *p) {
     p->want_lead = p->heading;
 }
 
-static bool starts_with_label(const char *s) {
-    while (*s && !((*s | 0x20) >= 'a' && (*s | 0x20) <= 'z') && !(*s >= '0' && *s <= '9')) {
-        s++;
-    }
-    for (size_t i = 0; i < 48 && s[i] && s[i] != '\n'; i++) {
-        if (s[i] == ':') {
-            return i > 0 && (s[i + 1] == ' ' || s[i + 1] == '\n' || s[i + 1] == '\0');
-        }
-    }
-    return false;
-}
-
 /* A heading's lead: its first paragraph, and the paragraphs right after it that each
  * start with a label ("Timeline: 2-3 weeks" written as a paragraph of its own). */
 static void add_lead(Parser *p) {
     RbHeading *h = &p->doc->h[p->want_lead];
-    if (p->ptext.n == 0 || (h->lead && !starts_with_label(p->ptext.s))) {
+    if (p->ptext.n == 0 || (h->lead && !hint_starts_with_label(p->ptext.s))) {
         p->want_lead = RB_NONE;
         return;
     }
@@ -282,7 +196,7 @@ static size_t add_item(Parser *p, unsigned line, bool task) {
             return RB_NONE;
         }
     }
-    RbItem *v = grow(d->it, &d->cap_it, d->n_it, sizeof(*v));
+    RbItem *v = rb_grow(d->it, &d->cap_it, d->n_it, sizeof(*v));
     if (!v) {
         p->err = -ENOMEM;
         return RB_NONE;
@@ -344,24 +258,6 @@ static void finish_item_text(Parser *p) {
 
 /* ---- code blocks ------------------------------------------------------------------ */
 
-static char *append_text(char *old, const char *s, size_t n, bool *ret_cut) {
-    size_t o = old ? strlen(old) : 0;
-    if (o + n + 2 > RB_MAX_DETAILS) {
-        *ret_cut = true;
-        n = o + 2 < RB_MAX_DETAILS ? RB_MAX_DETAILS - o - 2 : 0;
-        while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80) {
-            n--;
-        }
-    }
-    char *v = realloc(old, o + n + 2);
-    if (!v) {
-        return NULL;
-    }
-    memcpy(v + o, s, n);
-    v[o + n] = '\0';
-    return v;
-}
-
 static void finish_code(Parser *p) {
     if (!p->code_keep) {
         return;
@@ -385,16 +281,17 @@ static void finish_code(Parser *p) {
     }
     b->s[k++] = '\n'; /* details end with a newline, as a YAML literal block does */
     bool cut = b->truncated;
-    char **dst = p->code_item != RB_NONE ? &p->doc->it[p->code_item].details
-                                         : &p->doc->h[p->heading].code;
-    char *v = append_text(*dst, b->s, k, &cut);
+    char **dst =
+        p->code_item != RB_NONE ? &p->doc->it[p->code_item].details : &p->doc->h[p->heading].code;
+    char *v = rb_append_text(*dst, b->s, k, RB_MAX_DETAILS, &cut);
     if (!v) {
         p->err = -ENOMEM;
         return;
     }
     *dst = v;
     if (cut) {
-        note(p, p->last_line, "the end of a code block longer than %d KiB; it is cut", RB_MAX_DETAILS / 1024);
+        note(p, p->last_line, "the end of a code block longer than %d KiB; it is cut",
+             RB_MAX_DETAILS / 1024);
     }
 }
 
@@ -406,40 +303,22 @@ static void start_code(Parser *p, unsigned d) {
     } else if (p->left_type == F_LIST && p->left_depth == d && p->left_item != RB_NONE) {
         p->code_item = p->left_item; /* right after the list, under its last item */
     }
-    p->code_keep = p->code_item != RB_NONE ||
-                   (d == 1 && p->rollback != RB_NONE && p->heading != RB_NONE);
+    p->code_keep =
+        p->code_item != RB_NONE || (d == 1 && p->rollback != RB_NONE && p->heading != RB_NONE);
     rb_buf_reset(&p->ctext);
 }
 
 /* ---- md4c callbacks --------------------------------------------------------------- */
 
 static FrameType frame_type(MD_BLOCKTYPE t) {
-    switch (t) {
-    case MD_BLOCK_DOC:
-        return F_DOC;
-    case MD_BLOCK_QUOTE:
-        return F_QUOTE;
-    case MD_BLOCK_UL:
-    case MD_BLOCK_OL:
-        return F_LIST;
-    case MD_BLOCK_LI:
-        return F_LI;
-    case MD_BLOCK_P:
-        return F_P;
-    case MD_BLOCK_H:
-        return F_H;
-    case MD_BLOCK_CODE:
-        return F_CODE;
-    case MD_BLOCK_TABLE:
-    case MD_BLOCK_THEAD:
-    case MD_BLOCK_TBODY:
-    case MD_BLOCK_TR:
-    case MD_BLOCK_TH:
-    case MD_BLOCK_TD:
-        return F_TABLE;
-    default:
-        return F_OTHER;
-    }
+    static const FrameType types[] = {
+        [MD_BLOCK_DOC] = F_DOC,     [MD_BLOCK_QUOTE] = F_QUOTE, [MD_BLOCK_UL] = F_LIST,
+        [MD_BLOCK_OL] = F_LIST,     [MD_BLOCK_LI] = F_LI,       [MD_BLOCK_HR] = F_OTHER,
+        [MD_BLOCK_H] = F_H,         [MD_BLOCK_CODE] = F_CODE,   [MD_BLOCK_HTML] = F_OTHER,
+        [MD_BLOCK_P] = F_P,         [MD_BLOCK_TABLE] = F_TABLE, [MD_BLOCK_THEAD] = F_TABLE,
+        [MD_BLOCK_TBODY] = F_TABLE, [MD_BLOCK_TR] = F_TABLE,    [MD_BLOCK_TH] = F_TABLE,
+        [MD_BLOCK_TD] = F_TABLE};
+    return (size_t)t < ELEMENTSOF(types) ? types[t] : F_OTHER;
 }
 
 /* Past RB_MAX_DEPTH nothing is followed; said once, at the first line inside. */
@@ -550,8 +429,7 @@ static void leave_paragraph(Parser *p, unsigned d) {
         p->reading_lead = false;
     }
     /* "**Completion Checklist**" inside a rollback section: what follows is a checklist */
-    if (p->rollback != RB_NONE && p->para_strong && p->ptext.n &&
-        hint_says_checklist(p->ptext.s)) {
+    if (p->rollback != RB_NONE && p->para_strong && p->ptext.n && hint_says_checklist(p->ptext.s)) {
         p->rollback = RB_NONE;
     }
 }
@@ -615,44 +493,6 @@ static int leave_span(MD_SPANTYPE type, void *detail, void *userdata) {
     return 0;
 }
 
-/* "&amp;", "&#233;", "&#x1F600;" as UTF-8 into out (at least 8 bytes); 0 when unknown. */
-static size_t decode_entity(const char *s, size_t n, char *out) {
-    static const struct {
-        const char *name, *text;
-    } named[] = {{"&amp;", "&"},  {"&lt;", "<"},      {"&gt;", ">"},
-                 {"&quot;", "\""}, {"&apos;", "'"},   {"&nbsp;", " "},
-                 {"&ndash;", "\xe2\x80\x93"}, {"&mdash;", "\xe2\x80\x94"}};
-    for (size_t i = 0; i < ELEMENTSOF(named); i++) {
-        if (strlen(named[i].name) == n && memcmp(s, named[i].name, n) == 0) {
-            return (size_t)snprintf(out, 8, "%s", named[i].text);
-        }
-    }
-    if (n < 4 || s[1] != '#') {
-        return 0;
-    }
-    unsigned long cp = s[2] == 'x' || s[2] == 'X' ? strtoul(s + 3, NULL, 16)
-                                                   : strtoul(s + 2, NULL, 10);
-    if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-        cp = 0xfffd;
-    }
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xc0 | (cp >> 6)), out[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xe0 | (cp >> 12)), out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    out[0] = (char)(0xf0 | (cp >> 18)), out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), out[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
 static void add_inline(Parser *p, const char *s, size_t n, bool hard_break) {
     Frame *f = &p->st[p->depth];
     if (p->in_heading && p->depth == 1) {
@@ -704,7 +544,7 @@ static int text_cb(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
         add_inline(p, "\n", 1, true);
         break;
     case MD_TEXT_ENTITY: {
-        size_t k = decode_entity(text, size, ent);
+        size_t k = rb_decode_entity(text, size, ent);
         add_inline(p, k ? ent : text, k ? k : size, false);
         break;
     }
@@ -724,11 +564,21 @@ static int text_cb(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
 }
 
 int rb_parse(const char *buf, size_t len, RbDoc *doc) {
-    Parser p = {.buf = buf, .len = len, .cur_line = 1, .last_line = 1, .doc = doc,
-                .heading = RB_NONE, .rollback = RB_NONE, .want_lead = RB_NONE,
-                .left_type = F_OTHER, .left_item = RB_NONE, .code_item = RB_NONE,
-                .htext = {.max = RB_MAX_TEXT}, .ptext = {.max = RB_MAX_LEAD},
-                .itext = {.max = RB_MAX_TEXT}, .ctext = {.max = RB_MAX_DETAILS}};
+    Parser p = {.buf = buf,
+                .len = len,
+                .cur_line = 1,
+                .last_line = 1,
+                .doc = doc,
+                .heading = RB_NONE,
+                .rollback = RB_NONE,
+                .want_lead = RB_NONE,
+                .left_type = F_OTHER,
+                .left_item = RB_NONE,
+                .code_item = RB_NONE,
+                .htext = {.max = RB_MAX_TEXT},
+                .ptext = {.max = RB_MAX_LEAD},
+                .itext = {.max = RB_MAX_TEXT},
+                .ctext = {.max = RB_MAX_DETAILS}};
     for (size_t l = 0; l < ELEMENTSOF(p.hstack); l++) {
         p.hstack[l] = RB_NONE;
     }

@@ -16,7 +16,7 @@ ulimit -c 0
 # verify_asan_link_order=0: the crash sweep preloads its shim into sanitized programs
 export ASAN_OPTIONS="abort_on_error=1:halt_on_error=1:detect_leaks=1:log_path=$reports/asan:verify_asan_link_order=0:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1"
 export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1:log_path=$reports/ubsan"
-export LSAN_OPTIONS="exitcode=23"
+export LSAN_OPTIONS="exitcode=23:suppressions=$PWD/tests/sanitizer/lsan.supp:print_suppressions=0"
 
 BUILD=$BUILD ./tests/run.sh >"$reports/run.out" 2>&1
 rc=$?

@@ -17,7 +17,8 @@ if [ -t 0 ] && [ -t 1 ]; then
     sleep 1
     OPSDECK_THEMES="$(pwd)/themes" "$BIN" --state "$J" --as demo "$PLAN"
 else
-    "$BIN" status --state "$J" "$PLAN"
+    # it exits 1 while checks fail, as they do where the example's servers are absent
+    "$BIN" status --state "$J" "$PLAN" || true
     echo
     echo "(no terminal: this is 'opsdeck status'; run 'make demo' in a terminal for the panel)"
 fi

@@ -6,7 +6,8 @@ set -eu
 PKGS="build-essential pkg-config libncurses-dev libyaml-dev libsystemd-dev libgit2-dev
 default-libmysqlclient-dev libhiredis-dev libcurl4-openssl-dev libcjson-dev zlib1g-dev
 libcmocka-dev libssl-dev tmux git jq clang libclang-rt-14-dev
-man-db groff-base libxml2-utils zsh debhelper dpkg-dev lintian libmd4c-dev htop clang-format-16"
+man-db groff-base libxml2-utils zsh debhelper dpkg-dev lintian libmd4c-dev htop clang-format-16
+mariadb-server mariadb-client redis-server procps"
 
 missing=""
 for p in $PKGS; do

@@ -1,32 +1,70 @@
 #include "tui/actions.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/check_engine.h"
 #include "core/timeutil.h"
+#include "tui/action_pane.h"
 #include "tui/commands.h"
+#include "tui/journal_writer.h"
+#include "tui/services.h"
 #include "tui/loop.h"
 
-static bool append(App *a, JournalEvent *evs, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        evs[i].by = a->actor;
-    }
-    int r = journal_append(a->journal, evs, n, app_fold_cb, a);
-    if (r < 0) {
-        app_message(a, ROLE_FAIL, "NOT recorded: cannot write the journal (%s).%s", strerror(-r),
-                    journal_failure(a->journal)
-                        ? " The journal is now read-only; check the disk and restart opsdeck."
-                        : "");
-        return false;
-    }
-    a->state_changed_at = time_now();
-    app_refresh_views(a);
-    return true;
+/* Hand the events to the journal writer; once they are durable the status line
+ * says what the formatted message says, with the seq. */
+static bool append(App *a, JournalEvent *evs, size_t n, Role role, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static bool append(App *a, JournalEvent *evs, size_t n, Role role, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = NULL;
+    int r = vasprintf(&msg, fmt, ap);
+    va_end(ap);
+    bool ok = r >= 0 && journal_writer_append(a, evs, n, role, msg);
+    free(msg);
+    return ok;
 }
 
 static const Phase *phase_of(const App *a, const Item *it) {
     return &a->plan->phases[it->phase];
+}
+
+/* The evidence gate: the latest result of the item's check must be ok. */
+static char *check_blocker(App *a, const Item *it) {
+    size_t idx = 0;
+    const CheckEntry *ce = a->checks ? check_engine_find(a->checks, it->check, &idx) : NULL;
+    char *why = NULL;
+    int r;
+    if (!ce) {
+        r = asprintf(&why,
+                     "Cannot tick '%s': check '%s' is not running. Press o to tick it with a "
+                     "reason.",
+                     it->id, it->check);
+    } else if (!ce->has_result) {
+        (void)check_engine_run_now(a->checks, idx, time_mono_ms());
+        r = asprintf(&why,
+                     "Cannot tick '%s': check '%s' has not answered yet (running). Try again "
+                     "in a moment, or press o to tick it with a reason.",
+                     it->id, it->check);
+    } else if (ce->result.status != CHECK_STATUS_OK) {
+        const CheckResult *res = &ce->result;
+        char detail[512];
+        if (res->error) {
+            snprintf(detail, sizeof(detail), "%s", res->error);
+        } else {
+            snprintf(detail, sizeof(detail), "value %s", res->value ? res->value : "none");
+        }
+        r = asprintf(&why,
+                     "Cannot tick '%s': check '%s' is %s (%s). Press o to tick it with a "
+                     "reason.",
+                     it->id, it->check, check_status_to_string(res->status), detail);
+    } else {
+        return NULL;
+    }
+    return r < 0 ? NULL : why;
 }
 
 /* Why item cannot be ticked now, or NULL; *ret_override tells whether an
@@ -34,8 +72,9 @@ static const Phase *phase_of(const App *a, const Item *it) {
 static char *tick_blocker(App *a, const Item *it) {
     char *missing = NULL, *why = NULL;
     if (state_gate(a->state, it, &missing) == -EPERM) {
-        if (asprintf(&why, "phase %s waits for %s (not complete). Press o to start it anyway "
-                           "with a reason.",
+        if (asprintf(&why,
+                     "Cannot tick: phase %s waits for %s (not complete). Press o to start it "
+                     "anyway with a reason.",
                      phase_of(a, it)->id, missing ? missing : "its dependencies") < 0) {
             why = NULL;
         }
@@ -43,14 +82,17 @@ static char *tick_blocker(App *a, const Item *it) {
         return why;
     }
     if (it->check && !it->rollback) {
-        if (asprintf(&why, "'%s' needs check '%s' to be ok, and checks are not connected in "
-                           "this version. Press o to tick it with a reason.",
-                     it->id, it->check) < 0) {
-            why = NULL;
-        }
-        return why;
+        return check_blocker(a, it);
     }
     return NULL;
+}
+
+/* The latest result of the item's check, as evidence for its tick (NULL when
+ * the engine does not have it). */
+static cJSON *evidence(App *a, const Item *it) {
+    const CheckEntry *ce =
+        it->check && a->checks ? check_engine_find(a->checks, it->check, NULL) : NULL;
+    return ce ? check_entry_evidence(ce) : NULL;
 }
 
 static void tick(App *a, const Item *it, bool start_phase) {
@@ -59,26 +101,36 @@ static void tick(App *a, const Item *it, bool start_phase) {
     if (start_phase) {
         evs[n++] = (JournalEvent){.type = EVENT_PHASE_START, .phase = phase_of(a, it)->id};
     }
-    evs[n++] = (JournalEvent){.type = EVENT_TICK, .item = it->id};
-    if (append(a, evs, n)) {
-        app_message(a, ROLE_OK, "Ticked %s (seq %llu).", it->id,
-                    (unsigned long long)evs[n - 1].seq);
+    if (it->check && !it->rollback) {
+        /* the result may have changed while a dialog was open */
+        _cleanup_(freep) char *why = check_blocker(a, it);
+        if (why) {
+            app_message(a, ROLE_FAIL, "%s", why);
+            return;
+        }
     }
+    cJSON *extra = evidence(a, it);
+    evs[n++] = (JournalEvent){.type = EVENT_TICK, .item = it->id, .extra = extra};
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(extra, "check_value");
+    if (cJSON_IsString(v)) {
+        append(a, evs, n, ROLE_OK, "Ticked %s: check %s is ok, value %s", it->id, it->check,
+               v->valuestring);
+    } else {
+        append(a, evs, n, ROLE_OK, "Ticked %s", it->id);
+    }
+    cJSON_Delete(extra);
 }
 
 void actions_toggle_tick(App *a, const Item *it) {
     const ItemState *is = &a->state->items[it->index];
     if (is->done) {
         JournalEvent ev = {.type = EVENT_UNTICK, .item = it->id};
-        if (append(a, &ev, 1)) {
-            app_message(a, ROLE_WARN, "Unticked %s (seq %llu).", it->id,
-                        (unsigned long long)ev.seq);
-        }
+        append(a, &ev, 1, ROLE_WARN, "Unticked %s", it->id);
         return;
     }
     _cleanup_(freep) char *why = tick_blocker(a, it);
     if (why) {
-        app_message(a, ROLE_FAIL, "Cannot tick: %s", why);
+        app_message(a, ROLE_FAIL, "%s", why);
         return;
     }
     const Phase *ph = phase_of(a, it);
@@ -149,9 +201,7 @@ void actions_start_phase(App *a, size_t phase) {
         return;
     }
     JournalEvent ev = {.type = EVENT_PHASE_START, .phase = ph->id};
-    if (append(a, &ev, 1)) {
-        app_message(a, ROLE_OK, "Started %s (seq %llu).", ph->id, (unsigned long long)ev.seq);
-    }
+    append(a, &ev, 1, ROLE_OK, "Started %s", ph->id);
 }
 
 static void override_accepted(App *a, const char *reason) {
@@ -170,12 +220,16 @@ static void override_accepted(App *a, const char *reason) {
     if (gated) {
         evs[n++] = (JournalEvent){.type = EVENT_PHASE_OVERRIDE, .phase = ph->id, .reason = reason};
     }
+    cJSON *extra = it ? evidence(a, it) : NULL;
     if (it && !a->state->items[it->index].done) {
-        evs[n++] = (JournalEvent){.type = EVENT_TICK, .item = it->id, .reason = reason};
+        evs[n++] =
+            (JournalEvent){.type = EVENT_TICK, .item = it->id, .reason = reason, .extra = extra};
     }
-    if (n && append(a, evs, n)) {
-        app_message(a, ROLE_WARN, "Override journaled for %s: %s", it ? it->id : ph->id, reason);
+    if (n) {
+        append(a, evs, n, ROLE_WARN, "Override journaled for %s: %s", it ? it->id : ph->id,
+               reason);
     }
+    cJSON_Delete(extra);
 }
 
 void actions_modal_done(App *a) {
@@ -186,6 +240,13 @@ void actions_modal_done(App *a) {
     a->modal = (Modal *)widget_free(&m->base);
     a->pending = OP_NONE;
     a->dirty = true;
+    if (op == OP_UNIT_ACTION) {
+        services_modal_done(a, ok, input);
+        return;
+    }
+    if (action_pane_modal_done(a, op, ok, input)) {
+        return;
+    }
     if (!ok) {
         if (op == OP_START_PONR) {
             app_message(a, ROLE_DIM, "Not started.");
@@ -196,9 +257,7 @@ void actions_modal_done(App *a) {
     case OP_NOTE:
         if (input && *input && a->pending_item) {
             JournalEvent ev = {.type = EVENT_NOTE, .item = a->pending_item->id, .note = input};
-            if (append(a, &ev, 1)) {
-                app_message(a, ROLE_OK, "Note added to %s.", a->pending_item->id);
-            }
+            append(a, &ev, 1, ROLE_OK, "Note added to %s", a->pending_item->id);
         }
         break;
     case OP_OVERRIDE_REASON:
@@ -210,9 +269,7 @@ void actions_modal_done(App *a) {
         } else {
             JournalEvent ev = {.type = EVENT_PHASE_START,
                                .phase = a->plan->phases[a->pending_phase].id};
-            if (append(a, &ev, 1)) {
-                app_message(a, ROLE_WARN, "Started %s: point of no return passed.", ev.phase);
-            }
+            append(a, &ev, 1, ROLE_WARN, "Started %s: point of no return passed", ev.phase);
         }
         break;
     case OP_SEARCH:

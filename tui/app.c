@@ -9,18 +9,25 @@
 
 #include "core/text.h"
 #include "core/timeutil.h"
+#include "tui/action_pane.h"
+#include "tui/sync_panel.h"
 
 bool app_is_readonly(const App *a) {
-    return a->mode != APP_NORMAL || journal_is_readonly(a->journal);
+    return a->mode != APP_NORMAL || a->journal_ro;
 }
 
-int app_fold_cb(const JournalEvent *ev, void *userdata) {
-    App *a = userdata;
+int app_fold_event(App *a, const JournalEvent *ev) {
     int r = state_apply(a->state, ev);
     if (r >= 0 && a->activity) {
         r = event_log_add(a->activity, ev);
     }
     return r;
+}
+
+int app_fold_cb(const JournalEvent *ev, void *userdata) {
+    App *a = userdata;
+    /* with sync, the order is the stream's: the sync log folds */
+    return a->sync ? sync_panel_take(a, ev) : app_fold_event(a, ev);
 }
 
 void app_refresh_views(App *a) {
@@ -39,6 +46,11 @@ void app_refresh_views(App *a) {
 }
 
 bool app_sync_journal(App *a) {
+    if (a->append_in_flight) {
+        /* the writer thread owns the handle: catch up when it returns */
+        a->resync_pending = true;
+        return false;
+    }
     uint64_t before = a->state->last_seq;
     size_t events_before = a->state->n_events;
     int r = journal_read(a->journal, app_fold_cb, a);
@@ -51,7 +63,8 @@ bool app_sync_journal(App *a) {
         app_message(a, ROLE_WARN, "Journal: %s", journal_warning(a->journal, i));
     }
     a->journal_warned = journal_n_warnings(a->journal);
-    if (a->state->last_seq == before && a->state->n_events == events_before) {
+    bool refolded = a->sync && sync_panel_settle(a);
+    if (!refolded && a->state->last_seq == before && a->state->n_events == events_before) {
         return false;
     }
     a->state_changed_at = time_now();
@@ -61,6 +74,9 @@ bool app_sync_journal(App *a) {
 
 int app_load_journal(App *a) {
     int r = journal_read(a->journal, app_fold_cb, a);
+    if (r >= 0 && a->sync) {
+        (void)sync_panel_settle(a);
+    }
     for (size_t i = 0; i < journal_n_warnings(a->journal); i++) {
         fprintf(stderr, "opsdeck: warning: journal: %s\n", journal_warning(a->journal, i));
     }
@@ -71,15 +87,16 @@ int app_load_journal(App *a) {
         return r;
     }
     a->state_changed_at = a->state->last_at;
+    a->journal_ro = journal_is_readonly(a->journal);
     return 0;
 }
 
 void app_create_views(App *a) {
     a->views[VIEW_TIMELINE] = view_timeline_new(a);
     a->views[VIEW_CHECKLIST] = view_checklist_new(a);
-    a->views[VIEW_SERVICES] = view_placeholder_new(a, VIEW_SERVICES);
-    a->views[VIEW_LOGS] = view_placeholder_new(a, VIEW_LOGS);
-    a->views[VIEW_HEALTH] = view_placeholder_new(a, VIEW_HEALTH);
+    a->views[VIEW_SERVICES] = view_services_new(a);
+    a->views[VIEW_LOGS] = view_logs_new(a);
+    a->views[VIEW_HEALTH] = view_health_new(a);
     a->views[VIEW_ACTIVITY] = view_activity_new(a);
     ssize_t cur = state_current_phase(a->state);
     a->phase = cur >= 0 ? (size_t)cur : 0;
@@ -130,6 +147,8 @@ void app_modal(App *a, PendingOp op, ModalKind kind, const char *title, const ch
 }
 
 void app_close(App *a) {
+    action_pane_free(a); /* a running action is cancelled and its end journaled first */
+    a->sync = sync_panel_free(a->sync);
     for (int i = 0; i < _VIEW_MAX; i++) {
         if (a->views[i]) {
             a->views[i]->ops->free(a->views[i]);

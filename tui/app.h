@@ -80,6 +80,10 @@ typedef enum PendingOp {
     OP_SEARCH,
     OP_FILTER_BY,
     OP_QUIT,
+    OP_UNIT_ACTION,    /* start/stop/restart/reload a unit: confirm (or type its name) */
+    OP_ACTION_CONFIRM, /* run a plan action: y/N, or type its id (tui/action_pane.c) */
+    OP_ACTION_FORCE,   /* force a checkout of a dirty work tree: type the target */
+    OP_ACTION_CANCEL,  /* cancel the running action */
 } PendingOp;
 
 struct App {
@@ -98,6 +102,11 @@ struct App {
     int inotify_fd;          /* watches the journal's directory; -1 when unavailable */
     char *journal_name;      /* the journal's file name within that directory */
     size_t journal_warned;   /* journal warnings shown so far */
+    struct WorkerPool *writer; /* appends the journal off the loop thread */
+    bool append_in_flight;     /* the loop leaves the journal alone meanwhile */
+    bool resync_pending;       /* the journal changed during a write: read it after */
+    bool journal_ro;           /* cached when no write is in flight: the handle is read-only */
+    bool journal_failed;       /* ... because a write or sync failed */
 
     Theme *theme;
     char *theme_search;
@@ -110,6 +119,11 @@ struct App {
     size_t phase; /* the selected phase, shared by timeline and checklist */
 
     struct CheckEngine *checks; /* the health checks; owned by the health view, NULL without */
+    struct SystemdUnits *units; /* live unit states; owned by the services view, NULL without */
+    bool user_bus;              /* --user: the user's systemd manager */
+
+    struct ActionPane *action_pane; /* plan actions run from the panel; owned, NULL before */
+    struct PanelSync *sync;         /* journal sync (tui/sync_panel.h); owned, NULL without */
 
     Modal *modal; /* at most one dialog */
     PendingOp pending;
@@ -174,6 +188,9 @@ void app_modal(App *a, PendingOp op, ModalKind kind, const char *title, const ch
 bool app_is_readonly(const App *a);
 /* JournalEventFn folding an event into the state and the activity log (userdata: App). */
 int app_fold_cb(const JournalEvent *ev, void *userdata);
+/* Fold one event into the state and the activity log, whatever the order (the
+ * sync log calls it in stream order). */
+int app_fold_event(App *a, const JournalEvent *ev);
 
 /* The command palette (tui/palette.c): run the best match of query. */
 void palette_run(App *a, const char *query);
@@ -185,6 +202,9 @@ View *view_timeline_new(App *a);
 View *view_checklist_new(App *a);
 View *view_activity_new(App *a);
 View *view_placeholder_new(App *a, ViewId id);
+/* View 3 (tui/view_services.c) and view 4 (tui/view_logs.c); tui/services.h has the rest. */
+View *view_services_new(App *a);
+View *view_logs_new(App *a);
 /* View 5: starts the check engine (a->checks) on the loop. */
 View *view_health_new(App *a);
 /* The wallboard layout (replaces the views' drawing in APP_WALLBOARD). */

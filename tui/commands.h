@@ -32,6 +32,16 @@ typedef enum CommandId {
     CMD_FILTER_CLEAR,
     CMD_THEME,
     CMD_REDRAW,
+    CMD_UNIT_START,   /* view 3: the selected unit */
+    CMD_UNIT_STOP,
+    CMD_UNIT_RESTART,
+    CMD_UNIT_RELOAD,
+    CMD_LOG_NEXT,     /* view 4 */
+    CMD_LOG_PREV,
+    CMD_LOG_FOLLOW,
+    CMD_LOG_WRAP,
+    CMD_ACTION_CANCEL, /* the running plan action */
+    CMD_ACTION_OUTPUT, /* view 2: show / hide the action output pane */
     CMD_QUIT,
     _CMD_MAX
 } CommandId;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tui/action_pane.h"
 #include "tui/commands.h"
 #include "tui/loop.h"
 
@@ -53,6 +54,11 @@ static void next_theme(App *a) {
 
 static void search(App *a, bool forward) {
     View *v = a->views[a->current];
+    if (!v->list && v->ops->command &&
+        v->ops->command(v, a, forward ? CMD_SEARCH_NEXT : CMD_SEARCH_PREV)) {
+        a->dirty = true; /* a view that is not a list searches itself (the logs) */
+        return;
+    }
     if (!a->search || !v->list) {
         app_message(a, ROLE_DIM, "No search yet: press / to search.");
         return;
@@ -107,7 +113,14 @@ void dispatch_command(App *a, int command) {
         app_refresh_views(a);
         break;
     case CMD_QUIT:
-        a->quit = true;
+        if (action_pane_running(a)) {
+            action_pane_ask_quit(a);
+        } else {
+            a->quit = true;
+        }
+        break;
+    case CMD_ACTION_CANCEL:
+        action_pane_cancel(a);
         break;
     default:
         if (v && v->ops->command && !v->ops->command(v, a, command)) {

@@ -4,11 +4,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/check_engine.h"
 #include "core/duration.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "tui/commands.h"
 #include "tui/loop.h"
+#include "tui/services.h"
+#include "tui/sync_panel.h"
 
 #define MIN_COLS 80
 #define MIN_ROWS 24
@@ -46,13 +49,25 @@ static void draw_header(App *a) {
     window_clock(a, clock, sizeof(clock));
     line_addf(&l, ROLE_HEADER, "│ %s ", clock);
 
-    HeaderBadge badges[3];
+    HeaderBadge badges[7];
     size_t nb = 0;
-    if (journal_failure(a->journal)) {
+    char systemd[48];
+    Role systemd_role;
+    if (services_badge(a, systemd, sizeof(systemd), &systemd_role)) {
+        badges[nb++] = (HeaderBadge){systemd, systemd_role};
+    }
+    char checks[48];
+    size_t failing = a->checks ? check_engine_count_status(a->checks, CHECK_STATUS_FAIL) : 0;
+    if (failing) {
+        snprintf(checks, sizeof(checks), "%zu CHECK%s FAIL", failing, failing == 1 ? "" : "S");
+        badges[nb++] = (HeaderBadge){checks, ROLE_FAIL};
+    }
+    if (a->journal_failed) {
         badges[nb++] = (HeaderBadge){"JOURNAL FAILED", ROLE_FAIL};
     } else {
         badges[nb++] = (HeaderBadge){"journal", ROLE_OK};
     }
+    nb += sync_panel_badges(a, badges + nb, 2);
     if (a->mode == APP_WALLBOARD) {
         badges[nb++] = (HeaderBadge){"WALLBOARD", ROLE_READONLY};
     } else if (app_is_readonly(a)) {

@@ -2,6 +2,7 @@
 #include <curses.h>
 #include <string.h>
 
+#include "tui/action_pane.h"
 #include "tui/commands.h"
 #include "tui/loop.h"
 
@@ -14,6 +15,13 @@ static size_t matches(App *a, const char *query, const Command **out) {
 
 void palette_run(App *a, const char *query) {
     const Command *m[PALETTE_MAX];
+    /* a plan action by its id ("backup", or "run backup") */
+    const char *id = strncmp(query, "run ", 4) == 0 ? query + 4 : query;
+    const Action *act = plan_find_action(a->plan, id);
+    if (act) {
+        action_pane_request(a, act, NULL);
+        return;
+    }
     if (matches(a, query, m) == 0) {
         app_message(a, ROLE_WARN, "No command matches '%s'. Press ? for the keys.", query);
         return;

@@ -12,7 +12,9 @@
 
 #include "core/timeutil.h"
 #include "tui/app.h"
+#include "tui/journal_writer.h"
 #include "tui/loop.h"
+#include "tui/sync_panel.h"
 #include "tui/tui.h"
 
 #ifndef OPSDECK_DATADIR
@@ -150,6 +152,7 @@ int tui_run(const TuiConfig *cfg, Plan *plan, char *journal_path, Journal *journ
         .inotify_fd = -1,
         .filter_type = -1,
         .rotate_seconds = cfg->rotate_seconds > 0 ? cfg->rotate_seconds : 15,
+        .user_bus = cfg->user_bus,
     };
     int rc = 2;
     const char *codeset = nl_langinfo(CODESET);
@@ -162,7 +165,7 @@ int tui_run(const TuiConfig *cfg, Plan *plan, char *journal_path, Journal *journ
         goto out;
     }
     a.canvas.theme = a.theme;
-    if (app_load_journal(&a) < 0) {
+    if (sync_panel_new(&a) < 0 || app_load_journal(&a) < 0) {
         rc = 1;
         goto out;
     }
@@ -177,7 +180,15 @@ int tui_run(const TuiConfig *cfg, Plan *plan, char *journal_path, Journal *journ
         goto out;
     }
     app_create_views(&a);
+    if (!app_is_readonly(&a) && journal_writer_start(&a) < 0) {
+        close_screen(&a);
+        fprintf(stderr, "opsdeck: cannot start the journal writer: out of memory\n");
+        rc = 1;
+        goto out;
+    }
+    sync_panel_start(&a);
     rc = loop_run(&a);
+    journal_writer_stop(&a);
 out:
     close_screen(&a);
     app_close(&a);

@@ -11,6 +11,7 @@ typedef struct TuiConfig {
     int rotate_seconds; /* wallboard page rotation */
     bool readonly;
     bool wallboard;
+    bool user_bus; /* --user: the user's systemd manager */
 } TuiConfig;
 
 /* Run the panel until the operator quits.  Takes ownership of plan, journal_path,

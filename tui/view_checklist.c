@@ -5,6 +5,7 @@
 
 #include "core/text.h"
 #include "core/timeutil.h"
+#include "tui/action_pane.h"
 #include "tui/actions.h"
 #include "tui/commands.h"
 #include "tui/app.h"
@@ -208,7 +209,11 @@ static void draw(View *v, App *a, int y, int rows, int cols) {
     int list_rows = rows - 1 - detail;
     widget_resize(&v->list->base, 0, y + 1, cols, list_rows);
     widget_draw(&v->list->base);
-    draw_detail(a, selected_item(v), y + 1 + list_rows, detail, cols);
+    if (action_pane_visible(a)) {
+        action_pane_draw(a, y + 1 + list_rows, detail, cols);
+    } else {
+        draw_detail(a, selected_item(v), y + 1 + list_rows, detail, cols);
+    }
 }
 
 static unsigned handle_key(View *v, App *a, int key) {
@@ -235,14 +240,14 @@ static bool command(View *v, App *a, int cmd) {
         actions_start_phase(a, a->phase);
         return true;
     case CMD_OPEN:
-        if (it && it->action) {
-            app_message(a, ROLE_WARN,
-                        "Action '%s' runs once the systemd and integrations capabilities land; "
-                        "nothing was run.",
-                        it->action);
+        if (it && it->action && plan_find_action(a->plan, it->action)) {
+            action_pane_request(a, plan_find_action(a->plan, it->action), it);
         } else {
             app_message(a, ROLE_DIM, "This item has no action.");
         }
+        return true;
+    case CMD_ACTION_OUTPUT:
+        action_pane_toggle(a);
         return true;
     case CMD_BACK:
         app_show_view(a, VIEW_TIMELINE);

@@ -3,10 +3,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/check_engine.h"
 #include "core/duration.h"
 #include "core/timeutil.h"
 #include "tui/app.h"
 #include "tui/format.h"
+#include "tui/services.h"
+#include "tui/sync_panel.h"
 #include "widgets/bars.h"
 
 #define PAGES 3
@@ -20,6 +23,28 @@ static void big_line(App *a, int y, int cols, Role role, const char *text) {
 /* Data older than this is flagged stale: the journal is event-driven, so
  * "stale" means nothing has been journaled for a while. */
 #define STALE_AFTER (30 * 60)
+
+/* "Failing checks: health, huey-queue" — or that they are all ok. */
+static void checks_line(App *a, int y, int cols) {
+    const CheckEngine *e = a->checks;
+    size_t n = check_engine_count(e), failing = check_engine_count_status(e, CHECK_STATUS_FAIL);
+    char buf[512];
+    if (failing == 0) {
+        size_t ok = check_engine_count_status(e, CHECK_STATUS_OK);
+        snprintf(buf, sizeof(buf), "Checks: %zu of %zu ok, none failing", ok, n);
+        big_line(a, y, cols, ROLE_OK, buf);
+        return;
+    }
+    size_t len = (size_t)snprintf(buf, sizeof(buf), "Failing checks (%zu):", failing);
+    for (size_t i = 0; i < n && len < sizeof(buf); i++) {
+        const CheckEntry *ce = check_engine_entry(e, i);
+        if (ce->has_result && ce->result.status == CHECK_STATUS_FAIL) {
+            _cleanup_(freep) char *id = fmt_safe(ce->check->id);
+            len += (size_t)snprintf(buf + len, sizeof(buf) - len, " %s", id ? id : "?");
+        }
+    }
+    big_line(a, y, cols, ROLE_FAIL, buf);
+}
 
 static void page_overview(App *a, int y, int rows, int cols) {
     const State *st = a->state;
@@ -62,6 +87,12 @@ static void page_overview(App *a, int y, int rows, int cols) {
                      fmt_slip(tl->projected_slip, 1, d, sizeof(d)));
         }
         big_line(a, row++, cols, tl->projected_slip > 0 ? ROLE_WARN : ROLE_OK, buf);
+    }
+    if (a->checks && check_engine_count(a->checks) && row < y + rows) {
+        checks_line(a, row++, cols);
+    }
+    if (a->units && row < y + rows) {
+        services_wallboard_line(a, row++, cols);
     }
     if (row + 1 < y + rows) {
         long age = a->state->last_at ? (long)(a->now - a->state->last_at) : -1;
@@ -118,8 +149,14 @@ static void page_activity(App *a, int y, int rows, int cols) {
 
 void wallboard_draw(App *a, int y, int rows, int cols) {
     int page = a->wall_page % PAGES;
-    char pager[32];
-    snprintf(pager, sizeof(pager), "page %d/%d", page + 1, PAGES);
+    char pager[64];
+    size_t consoles = sync_panel_consoles(a); /* with sync: who is connected, us included */
+    if (consoles) {
+        snprintf(pager, sizeof(pager), "%zu console%s connected, page %d/%d", consoles,
+                 consoles == 1 ? "" : "s", page + 1, PAGES);
+    } else {
+        snprintf(pager, sizeof(pager), "page %d/%d", page + 1, PAGES);
+    }
     switch (page) {
     case 0:
         page_overview(a, y, rows - 1, cols);

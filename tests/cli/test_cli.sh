@@ -14,9 +14,8 @@ expect_exit "tick --help exits 0" 0 "$OPSDECK" tick --help
 expect_exit "no arguments is a usage error" 2 "$OPSDECK"
 expect_exit "an unknown option is a usage error" 2 "$OPSDECK" status --bogus "$PLAN"
 expect_exit "an option of another command is refused" 2 "$OPSDECK" history --note x "$PLAN"
-expect_exit "tail is not built yet and says so" 1 "$OPSDECK" tail "$PLAN" web
-contains "tail says it is not built" "not built yet" "$OUT"
-expect_exit "run is not built yet and says so" 1 "$OPSDECK" run "$PLAN" backup
+expect_exit "tail of a log the plan does not have is a usage error" 2 "$OPSDECK" tail "$PLAN" web
+expect_exit "run of an action the plan lacks is a usage error" 2 "$OPSDECK" run "$PLAN" backup
 expect_exit "the panel without a terminal says it needs one" 2 "$OPSDECK" --state "$T_TMP/x.journal" "$PLAN" </dev/null
 contains "the panel points to opsdeck status for scripts" "needs a terminal" "$OUT"
 

@@ -35,7 +35,7 @@ complete_bash() {
         printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " " | sed "s/ \$//"' \
         _ "$ROOT/completions/opsdeck.bash" "$@"
 }
-equals "bash: commands and plan files" "history import other.yml plan.yaml report run status sub tail tick untick validate" \
+equals "bash: commands and plan files" "history import other.yml plan.yaml report run status sub sync-status tail tick untick validate" \
     "$(complete_bash opsdeck "")"
 equals "bash: a command by prefix" "tail tick" "$(complete_bash opsdeck t)"
 equals "bash: plan files after a command" "other.yml plan.yaml sub" "$(complete_bash opsdeck tick "")"

@@ -14,6 +14,7 @@
 
 #include "core/plan.h"
 #include "core/runbook_hints.h"
+#include "core/runbook_ids.h"
 #include "core/runbook_import.h"
 
 typedef struct Imported {
@@ -224,12 +225,15 @@ static void test_duration_forms(void **state) {
 static void test_duration_that_is_no_duration_is_noted(void **state) {
     Imported x = import_ok("## Tests\n\nTimeline: Ongoing, with each phase\n\n- [ ] a\n"
                            "## Old\n\nDuration: 99999 weeks\n\n- [ ] b\n"
-                           "## Overview (2 hours)\n\nNo checklist here.\n");
+                           "## Overview (2 hours)\n\nNo checklist here.\n"
+                           "## Week 3-4123\n- [ ] c\n");
     assert_int_equal(phase(&x, "tests")->duration, 0);
     assert_int_equal(phase(&x, "old")->duration, 0);
     assert_note(x.d, 3, "'Ongoing, with each phase' as a duration");
     assert_note(x.d, 8, "longer than ten years");
     assert_note(x.d, 11, "the duration of 'Overview (2 hours)'");
+    assert_int_equal(phase(&x, "week-3-4123")->duration, 0);
+    assert_note(x.d, 14, "the duration in the heading of phase 'week-3-4123'");
     imported_free(&x);
 }
 
@@ -438,7 +442,8 @@ static void test_header_names_the_source_safely(void **state) {
     RunbookImport *imp = NULL;
     const char *md = "## A\n- [ ] a\n";
     assert_int_equal(runbook_import(md, strlen(md), "/tmp/evil\x1b[31m\nname.2.md", d, &imp), 0);
-    assert_non_null(strstr(imp->yaml, "# An opsdeck plan imported from evil\\e[31m\\nname.2.md by"));
+    assert_non_null(
+        strstr(imp->yaml, "# An opsdeck plan imported from evil\\e[31m\\nname.2.md by"));
     assert_null(strchr(imp->yaml, 0x1b));
     assert_non_null(strstr(imp->yaml, "\nid: evil-31m-name\n"));
     runbook_import_free(imp);
@@ -527,9 +532,9 @@ static void test_hint_durations(void **state) {
     static const struct {
         const char *s;
         int64_t want;
-    } ok[] = {{"30 minutes", 1800},  {"2-3 weeks", 1814400},   {"1–2 hours", 7200},
-              {"1 to 2 days", 172800}, {"an hour", 3600},       {"two weeks", 1209600},
-              {"1h30m", 5400},         {"Week 3-4", 1209600},   {"~45 min", 2700},
+    } ok[] = {{"30 minutes", 1800},    {"2-3 weeks", 1814400},    {"1–2 hours", 7200},
+              {"1 to 2 days", 172800}, {"an hour", 3600},         {"two weeks", 1209600},
+              {"1h30m", 5400},         {"Week 3-4", 1209600},     {"~45 min", 2700},
               {"about 2 hours", 7200}, {"1 day (weekend)", 86400}};
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
         int64_t v = 0;
@@ -537,8 +542,8 @@ static void test_hint_durations(void **state) {
             fail_msg("'%s' gave %lld", ok[i].s, (long long)v);
         }
     }
-    static const char *const bad[] = {"ongoing", "", "weeks", "2 of 3", "3-1 days", "0 minutes",
-                                      "Python 3.12"};
+    static const char *const bad[] = {"ongoing",  "",          "weeks",      "2 of 3",
+                                      "3-1 days", "0 minutes", "Python 3.12"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         int64_t v = 0;
         if (hint_parse_duration(bad[i], strlen(bad[i]), &v) == 0) {
@@ -603,7 +608,8 @@ static char *path_in_root(const char *rel) {
 /* The same phases in the same order, the same titles, the same item texts (as sets),
  * and the same durations wherever the runbook gives one. */
 static void test_uplink_runbook_matches_the_example_plan(void **state) {
-    char *md = path_in_root("examples/uplink-2.0.md"), *yml = path_in_root("examples/uplink-2.0.yaml");
+    char *md = path_in_root("examples/uplink-2.0.md"),
+         *yml = path_in_root("examples/uplink-2.0.yaml");
     DiagList *d = diag_list_new(md), *yd = diag_list_new(yml);
     RunbookImport *imp = NULL;
     Plan *got = NULL, *want = NULL;
@@ -629,8 +635,8 @@ static void test_uplink_runbook_matches_the_example_plan(void **state) {
                      w->title);
         }
         if (g->duration && g->duration != w->duration) {
-            fail_msg("phase '%s': import duration %lld, plan %lld", g->id,
-                     (long long)g->duration, (long long)w->duration);
+            fail_msg("phase '%s': import duration %lld, plan %lld", g->id, (long long)g->duration,
+                     (long long)w->duration);
         }
         if (g->n_items != w->n_items) {
             fail_msg("phase '%s': import %zu items, plan %zu", g->id, g->n_items, w->n_items);

@@ -1104,6 +1104,15 @@ static void test_sync_failure_poisons(void **state) {
     assert_int_equal(s->n, 0);
     /* reading still works */
     assert_int_equal(journal_read(j, collect, s), 0);
+    /* what was reported as not recorded is not in the file for anyone either */
+    Journal *r = NULL;
+    Seen *all = seen_new();
+    assert_int_equal(journal_open(path, JOURNAL_READONLY, &r), 0);
+    assert_int_equal(journal_read(r, collect, all), 0);
+    assert_int_equal(all->n, 1);
+    assert_int_equal(journal_n_warnings(r), 0);
+    journal_free(r);
+    free(all);
     journal_free(j);
     free(s);
     free(path);

@@ -50,7 +50,7 @@ static const char FULL_PLAN[] =
     /* 27 */ "actions:\n"
     /* 28 */ "  - { id: backup, title: Back up, db.backup: appdb }\n"
     /* 29 */ "  - { id: backup2, db.backup: { database: appdb, dir: /srv/backups } }\n"
-    /* 30 */ "  - { id: migrate, db.query: { database: appdb, query: \"ALTER TABLE t\" } }\n"
+    /* 30 */ "  - { id: migrate, db.query: { database: appdb, query: \"SELECT COUNT(*) FROM t\" } }\n"
     /* 31 */ "  - { id: start-web, systemd.start: app-web.service }\n"
     /* 32 */ "  - { id: stop-all, systemd.stop: *units }\n"
     /* 33 */ "  - { id: restart, title: Restart,"
@@ -213,7 +213,7 @@ static void test_full_plan_actions(void **state) {
     assert_string_equal(a->dir, "/srv/backups");
     a = plan_find_action(p, "migrate");
     assert_int_equal(a->kind, ACTION_DB_QUERY);
-    assert_string_equal(a->query, "ALTER TABLE t");
+    assert_string_equal(a->query, "SELECT COUNT(*) FROM t");
     a = plan_find_action(p, "start-web");
     assert_int_equal(a->kind, ACTION_SYSTEMD_START);
     assert_int_equal(a->units.n, 1);

@@ -225,11 +225,11 @@ static void test_error_inline_password_never_echoed(void **state) {
                         "databases:\n"
                         "  - id: db\n"
                         "    password: db-hunter2-SECRET\n"
-                        "actions: [{ id: q, db.query: { database: db, query: x,"
+                        "actions: [{ id: q, db.query: { database: db, query: SELECT 1,"
                         " passwd: arg-hunter2-SECRET } }]\n" PHASES_A "    items: []\n");
     expect_diag(l.d, 2, 1, "inline 'password' in the plan: secrets never go in the plan");
     expect_diag(l.d, 5, 5, "inline 'password' in a database");
-    expect_diag(l.d, 6, 56, "inline 'passwd'");
+    expect_diag(l.d, 6, 63, "inline 'passwd'");
     assert_false(any_diag_contains(l.d, "hunter2"));
     assert_int_equal(l.d->n_errors, 3);
     loaded_done(&l);
