@@ -14,7 +14,8 @@ TB=$PWD/$BUILD/bench/tail_bench
 PIDS=()
 cleanup() { local p; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; tm_cleanup; sd_shutdown; rm -rf "$T_TMP"; }
 trap cleanup EXIT
-N=${FOLLOW_LINES:-5000000}
+N=${FOLLOW_LINES:-2000000}
+WRITE="seq 1 $N"
 D=$T_TMP/logs
 mkdir -p "$D"
 cat >"$T_TMP/plan.yaml" <<PLAN
@@ -41,7 +42,7 @@ follow_run() {
     PIDS+=("$fpid")
     sleep 0.3 # the follower's watches are in place
     t0=$(now_ns)
-    seq 1 "$N" >>"$D/flood.log" &
+    $WRITE >>"$D/flood.log" &
     wpid=$!
     sum=$(head -n "$N" <&"$rfd" | cksum)
     t1=$(now_ns)
@@ -51,15 +52,20 @@ follow_run() {
     [ "$sum" = "$(seq 1 "$N" | cksum)" ] && echo "$(rate "$N" $((t1 - t0))) OK" || echo "$(rate "$N" $((t1 - t0))) LOST"
 }
 
-echo "-- file follow: a writer appends $N lines at full speed (seq)"
-t0=$(now_ns); seq 1 "$N" >"$D/w.log"; t1=$(now_ns)
-writer=$(rate "$N" $((t1 - t0)))
-read -r ours ours_ok < <(follow_run "$OPSDECK" tail "$T_TMP/plan.yaml" flood -n 0 -f)
-read -r peer peer_ok < <(follow_run tail -n 0 -f "$D/flood.log")
-echo "writer alone            $writer M lines/s"
-echo "opsdeck tail -f         $ours M lines/s, every line in order: $ours_ok"
-echo "tail -f (coreutils)     $peer M lines/s, every line in order: $peer_ok"
-echo "ratio opsdeck/tail -f   $(ratio "$ours" "$peer")"
+# two writers: seq (large blocks) and one write(2) per line, as a program logs
+WRITERS=("seq 1 $N" "perl -e \$|=1;print(\"\$_\\n\")for(1..$N)")
+for w in "${WRITERS[@]}"; do
+    echo "-- file follow: a writer appends $N lines at full speed ($w)"
+    WRITE=$w
+    t0=$(now_ns); $w >"$D/w.log"; t1=$(now_ns)
+    writer=$(rate "$N" $((t1 - t0)))
+    read -r ours ours_ok < <(follow_run "$OPSDECK" tail "$T_TMP/plan.yaml" flood -n 0 -f)
+    read -r peer peer_ok < <(follow_run tail -n 0 -f "$D/flood.log")
+    echo "writer alone            $writer M lines/s"
+    echo "opsdeck tail -f         $ours M lines/s, every line in order: $ours_ok"
+    echo "tail -f (coreutils)     $peer M lines/s, every line in order: $peer_ok"
+    echo "ratio opsdeck/tail -f   $(ratio "$ours" "$peer")"
+done
 : >"$D/flood.log"
 "$TB" follow "$D/flood.log" "$N" >"$T_TMP/tb.out" &
 tbpid=$!
@@ -121,7 +127,7 @@ jfollow_run() {
     local np t0 t1 rfd
     rm -f "$X/fifo" && mkfifo "$X/fifo"
     exec {rfd}<>"$X/fifo"
-    sd_exec sh -c "echo \$\$ >$X/f.pid; exec $* >$X/fifo 2>/dev/null" &
+    sd_exec sh -c "$* >$X/fifo 2>/dev/null & echo \$! >$X/f.pid; wait" &
     np=$!
     PIDS+=("$np")
     sleep 0.5
@@ -168,12 +174,14 @@ echo "-- panel: idle CPU with 20 watched units and 4 quiet tails, beside htop"
 tm_keys 4
 for i in 1 2 3 4; do tm_keys ']'; sleep 0.3; done
 tm_keys 3
-IDLE=${IDLE_SECONDS:-20}
+IDLE=${IDLE_SECONDS:-30}
 pane=$(tm display-message -p -t t '#{pane_pid}')
 # the panel: the deepest descendant of the pane (sh -> nsenter -> opsdeck)
 p=$pane
 while c=$(cat /proc/"$p"/task/"$p"/children 2>/dev/null) && [ -n "$c" ]; do p=${c%% *}; done
-ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+comm=$(cat "/proc/$p/comm")
+# CPU time in ns (schedstat: more precise than clock ticks)
+ticks() { awk '{ print $1 }' "/proc/$1/schedstat"; }
 c0=$(ticks "$p"); sleep "$IDLE"; c1=$(ticks "$p")
 tm_keys q
 ours=$((c1 - c0))
@@ -184,8 +192,8 @@ if command -v htop >/dev/null; then
     while c=$(cat /proc/"$hp"/task/"$hp"/children 2>/dev/null) && [ -n "$c" ]; do hp=${c%% *}; done
     c0=$(ticks "$hp"); sleep "$IDLE"; c1=$(ticks "$hp")
     peer=$((c1 - c0))
-    echo "opsdeck panel: $ours ticks in ${IDLE}s; htop: $peer ticks (clock ticks of $(getconf CLK_TCK)/s)"
-    echo "ratio htop/opsdeck $(ratio "$peer" "$([ "$ours" -gt 0 ] && echo "$ours" || echo 1)") (at least; 0 ticks counted as 1)"
+    echo "opsdeck panel ($comm): $((ours / 1000)) us CPU in ${IDLE}s; htop: $((peer / 1000)) us"
+    echo "ratio htop/opsdeck $(ratio "$peer" "$([ "$ours" -gt 0 ] && echo "$ours" || echo 1)")"
 else
-    echo "opsdeck panel: $ours ticks in ${IDLE}s; htop not installed — no ratio"
+    echo "opsdeck panel: $((ours / 1000)) us CPU in ${IDLE}s; htop not installed — no ratio"
 fi

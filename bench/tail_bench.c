@@ -54,8 +54,8 @@ static int catchup(const char *file) {
     }
     long n = logtail_process(t, 0);
     double dt = now_s() - t0;
-    printf("catchup %ld lines in %.3f s: %.2f M lines/s, ring %zu lines, peak RSS %ld KB\n", n,
-           dt, (double)n / dt / 1e6, logtail_ring(t)->n, peak_rss_kb());
+    printf("catchup %ld lines in %.3f s: %.2f M lines/s, ring %zu lines, peak RSS %ld KB\n", n, dt,
+           (double)n / dt / 1e6, logtail_ring(t)->n, peak_rss_kb());
     logtail_free(t);
     return 0;
 }

@@ -19,8 +19,8 @@ static void print_line(void *userdata, const char *line, size_t len, bool notice
         return;
     }
     /* the line is sanitised already: nothing in it can drive the terminal */
-    fwrite(line, 1, len, stdout);
-    putc('\n', stdout);
+    fwrite_unlocked(line, 1, len, stdout);
+    putc_unlocked('\n', stdout);
 }
 
 static int load_plan(const char *path, Plan **ret) {

@@ -87,8 +87,8 @@ static cJSON *service_json(const Service *svc, const UnitStatus *st, const char 
 cJSON *cli_services_json(const Plan *p, const CliServices *sv) {
     cJSON *a = cJSON_CreateArray();
     for (size_t i = 0; i < p->n_services; i++) {
-        const UnitStatus *st = sv->units ? systemd_units_find(sv->units, p->services[i].unit)
-                                         : NULL;
+        const UnitStatus *st =
+            sv->units ? systemd_units_find(sv->units, p->services[i].unit) : NULL;
         cJSON_AddItemToArray(a, service_json(&p->services[i], st, sv->error));
     }
     return a;
@@ -105,8 +105,8 @@ void cli_services_print(FILE *f, const Plan *p, const CliServices *sv) {
         return;
     }
     fprintf(f, "\nServices (%zu):\n", p->n_services);
-    fprintf(f, "   %-32s %-10s %-10s %-14s %8s %7s %s\n", "UNIT", "LOAD", "ACTIVE", "SUB",
-            "PID", "MEMORY", "SINCE");
+    fprintf(f, "   %-32s %-10s %-10s %-14s %8s %7s %s\n", "UNIT", "LOAD", "ACTIVE", "SUB", "PID",
+            "MEMORY", "SINCE");
     for (size_t i = 0; i < p->n_services; i++) {
         const UnitStatus *st = systemd_units_find(sv->units, p->services[i].unit);
         char mem[24], since[40], pid[16];

@@ -162,8 +162,8 @@ int logtail_open_file(const char *path, const LogTailConfig *cfg, LogTailFn fn, 
     return 0;
 }
 
-int logtail_open_journal(const char *unit, const LogTailConfig *cfg, LogTailFn fn,
-                         void *userdata, LogTail **ret) {
+int logtail_open_journal(const char *unit, const LogTailConfig *cfg, LogTailFn fn, void *userdata,
+                         LogTail **ret) {
     LogTail *t = tail_new(cfg, fn, userdata, unit, true);
     if (!t) {
         return -ENOMEM;

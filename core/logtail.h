@@ -36,8 +36,8 @@ typedef struct LogTailConfig {
  * Returns 0 or a negative errno. */
 int logtail_open_file(const char *path, const LogTailConfig *cfg, LogTailFn fn, void *userdata,
                       LogTail **ret);
-int logtail_open_journal(const char *unit, const LogTailConfig *cfg, LogTailFn fn,
-                         void *userdata, LogTail **ret);
+int logtail_open_journal(const char *unit, const LogTailConfig *cfg, LogTailFn fn, void *userdata,
+                         LogTail **ret);
 LogTail *logtail_free(LogTail *t);
 DEFINE_FREEP(LogTail, logtail_free)
 

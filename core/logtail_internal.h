@@ -7,14 +7,14 @@
 #include "core/logtail.h"
 
 typedef struct LogTailFile {
-    char *path;    /* as given */
-    char *dir;     /* its directory */
-    char *base;    /* its file name */
-    int fd;        /* the file being read; -1 when waiting for it */
+    char *path; /* as given */
+    char *dir;  /* its directory */
+    char *base; /* its file name */
+    int fd;     /* the file being read; -1 when waiting for it */
     dev_t dev;
     ino_t ino;
-    off_t offset;  /* bytes read from fd */
-    int inotify;   /* watches the file and its directory */
+    off_t offset; /* bytes read from fd */
+    int inotify;  /* watches the file and its directory */
     int wd_file, wd_dir;
     char *partial; /* an unfinished last line; owned */
     size_t partial_len, partial_cap;
@@ -38,8 +38,8 @@ struct LogTail {
     LogRing *ring; /* NULL with no_ring */
     LogTailFn fn;
     void *userdata;
-    char *name;  /* sanitised */
-    char *error; /* owned, or NULL */
+    char *name;    /* sanitised */
+    char *error;   /* owned, or NULL */
     char *scratch; /* sanitising buffer; owned */
     size_t scratch_len, scratch_cap;
     unsigned long long lines;

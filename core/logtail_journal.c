@@ -56,15 +56,19 @@ int logtail_journal_start(LogTail *t, const char *unit) {
     if (r < 0) {
         return r;
     }
-    if (t->cfg.backlog == 0) {
-        /* on the last entry: what follows is new */
-        return sd_journal_previous(jn->j) < 0 ? -EIO : 0;
-    }
-    r = sd_journal_previous_skip(jn->j, t->cfg.backlog);
+    /* Stand on a real entry: the last one (backlog 0: what follows is new) or
+     * the first of the backlog.  With no entry at all, a position "at the
+     * tail" would be taken lazily at the first read and skip what arrived
+     * meanwhile: start from the head instead, which is as new. */
+    r = t->cfg.backlog == 0 ? sd_journal_previous(jn->j)
+                            : sd_journal_previous_skip(jn->j, t->cfg.backlog);
     if (r < 0) {
         return r;
     }
-    jn->have_current = r > 0;
+    if (r == 0) {
+        return sd_journal_seek_head(jn->j);
+    }
+    jn->have_current = t->cfg.backlog > 0;
     return 0;
 }
 
@@ -90,8 +94,7 @@ static int field(sd_journal *j, const char *name, const char **ret, size_t *ret_
     return 0;
 }
 
-static int compose(LogTailJournal *jn, const char *prefix, size_t plen, const char *s,
-                   size_t len) {
+static int compose(LogTailJournal *jn, const char *prefix, size_t plen, const char *s, size_t len) {
     size_t need = plen + len + 1;
     if (need > jn->line_cap) {
         char *p = realloc(jn->line, need);
@@ -125,9 +128,9 @@ static int emit_entry(LogTail *t) {
         pid = NULL;
     }
     /* the identifier is untrusted too: it goes through the same sanitiser */
-    p += (size_t)snprintf(prefix + p, sizeof(prefix) - p, "%.*s%s%.*s%s: ",
-                          (int)MIN(ident_len, 64), ident ? ident : "", pid ? "[" : "",
-                          (int)MIN(pid_len, 16), pid ? pid : "", pid ? "]" : "");
+    p += (size_t)snprintf(prefix + p, sizeof(prefix) - p, "%.*s%s%.*s%s: ", (int)MIN(ident_len, 64),
+                          ident ? ident : "", pid ? "[" : "", (int)MIN(pid_len, 16), pid ? pid : "",
+                          pid ? "]" : "");
     p = MIN(p, sizeof(prefix) - 1);
     if (field(j, "MESSAGE", &msg, &msg_len) < 0) {
         msg = "";

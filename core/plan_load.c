@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/fileio.h"
 #include "core/plan.h"
 #include "core/plan_load_sections.h"
 #include "core/plan_schema.h"
@@ -370,48 +371,11 @@ int plan_load_buffer(const char *name, const char *buf, size_t len, DiagList *di
 }
 
 int plan_load(const char *path, DiagList *diags, Plan **ret) {
-    _cleanup_(closep) int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        return -errno;
+    char *buf = NULL;
+    size_t len = 0;
+    int r = file_read_all(path, PLAN_MAX_BYTES, &buf, &len);
+    if (r < 0) {
+        return r;
     }
-    struct stat st;
-    if (fstat(fd, &st) < 0) {
-        return -errno;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        return -EISDIR;
-    }
-    if ((size_t)st.st_size > PLAN_MAX_BYTES) {
-        return -EFBIG;
-    }
-    size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, len = 0;
-    _cleanup_(freep) char *buf = malloc(cap);
-    if (!buf) {
-        return -ENOMEM;
-    }
-    for (;;) {
-        if (len == cap) {
-            if (cap >= PLAN_MAX_BYTES) {
-                return -EFBIG;
-            }
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                return -ENOMEM;
-            }
-            buf = nb, cap *= 2;
-        }
-        ssize_t k = read(fd, buf + len, cap - len);
-        if (k < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return -errno;
-        }
-        if (k == 0) {
-            break;
-        }
-        len += (size_t)k;
-    }
-    char *owned = TAKE_PTR(buf);
-    return load(path, owned, len, owned, diags, ret);
+    return load(path, buf, len, buf, diags, ret);
 }

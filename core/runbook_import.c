@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fileio.h"
 #include "core/runbook_internal.h"
 #include "core/text.h"
 
@@ -110,48 +111,11 @@ int runbook_import(const char *buf, size_t len, const char *source_name, DiagLis
 }
 
 int runbook_import_file(const char *path, DiagList *d, RunbookImport **ret) {
-    _cleanup_(closep) int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        return -errno;
-    }
-    struct stat st;
-    if (fstat(fd, &st) < 0) {
-        return -errno;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        return -EISDIR;
-    }
-    if (S_ISREG(st.st_mode) && (size_t)st.st_size > RUNBOOK_MAX_BYTES) {
-        return -EFBIG;
-    }
-    size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
+    _cleanup_(freep) char *buf = NULL;
     size_t len = 0;
-    _cleanup_(freep) char *buf = malloc(cap);
-    if (!buf) {
-        return -ENOMEM;
-    }
-    for (;;) {
-        if (len == cap) {
-            if (cap > RUNBOOK_MAX_BYTES) {
-                return -EFBIG;
-            }
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                return -ENOMEM;
-            }
-            buf = nb, cap *= 2;
-        }
-        ssize_t k = read(fd, buf + len, cap - len);
-        if (k < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return -errno;
-        }
-        if (k == 0) {
-            break;
-        }
-        len += (size_t)k;
+    int r = file_read_all(path, RUNBOOK_MAX_BYTES, &buf, &len);
+    if (r < 0) {
+        return r;
     }
     return runbook_import(buf, len, path, d, ret);
 }

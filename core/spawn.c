@@ -176,105 +176,121 @@ static long long min_wait(long long cur, long long until, long long now) {
     return cur < 0 || w < cur ? w : cur;
 }
 
+/* One pump: the child, what to do with its output, and where the ending stands. */
 typedef struct Pump {
-    long long term_at, reaped_at;
+    Child *c;
+    const PumpOps *ops;
+    void *ud;
+    int cancel_fd;
+    long long deadline_ms, term_at, reaped_at;
     bool term_sent;
+    PumpResult res;
 } Pump;
 
-static void escalate(Child *c, Pump *p, PumpResult *res, long long now) {
+/* SIGTERM once there is a reason to stop; SIGKILL after the grace period. */
+static void escalate(Pump *p, long long now) {
     if (!p->term_sent) {
         p->term_sent = true;
         p->term_at = now;
-        spawn_signal(c, SIGTERM);
-    } else if (!res->killed && now >= p->term_at + SPAWN_KILL_GRACE_MS) {
-        res->killed = true;
-        spawn_signal(c, SIGKILL);
+        spawn_signal(p->c, SIGTERM);
+    } else if (!p->res.killed && now >= p->term_at + SPAWN_KILL_GRACE_MS) {
+        p->res.killed = true;
+        spawn_signal(p->c, SIGKILL);
     }
+}
+
+/* How long poll() may wait: until the deadline, the SIGKILL, the end of the drain
+ * after the exit, or the next waitpid() without a pidfd. */
+static int pump_wait(const Pump *p, long long now) {
+    long long wait = -1;
+    if (!p->term_sent && p->deadline_ms) {
+        wait = min_wait(wait, p->deadline_ms, now);
+    }
+    if (p->term_sent && !p->res.killed) {
+        wait = min_wait(wait, p->term_at + SPAWN_KILL_GRACE_MS, now);
+    }
+    if (p->c->reaped) {
+        wait = min_wait(wait, p->reaped_at + DRAIN_AFTER_EXIT_MS, now);
+    } else if (p->c->pidfd < 0) {
+        wait = min_wait(wait, now + REAP_POLL_MS, now);
+    }
+    return wait > 60000 ? 60000 : (int)wait;
+}
+
+static void reap(Pump *p) {
+    if (!p->c->reaped && try_reap(p->c, false)) {
+        p->reaped_at = time_mono_ms();
+    }
+}
+
+/* One poll() over the pipes, the pidfd and the cancel fd.  Returns 0 or -errno. */
+static int pump_once(Pump *p, long long now) {
+    Child *c = p->c;
+    struct pollfd fds[4];
+    nfds_t n = 0;
+    int i_out = -1, i_err = -1, i_pid = -1, i_cancel = -1;
+    if (c->out_fd >= 0) {
+        i_out = (int)n, fds[n++] = (struct pollfd){.fd = c->out_fd, .events = POLLIN};
+    }
+    if (c->err_fd >= 0) {
+        i_err = (int)n, fds[n++] = (struct pollfd){.fd = c->err_fd, .events = POLLIN};
+    }
+    if (!c->reaped && c->pidfd >= 0) {
+        i_pid = (int)n, fds[n++] = (struct pollfd){.fd = c->pidfd, .events = POLLIN};
+    }
+    if (p->cancel_fd >= 0 && !p->res.cancelled) {
+        i_cancel = (int)n, fds[n++] = (struct pollfd){.fd = p->cancel_fd, .events = POLLIN};
+    }
+    int pr = poll(fds, n, pump_wait(p, now));
+    if (pr < 0) {
+        return errno == EINTR ? 0 : -errno;
+    }
+    p->res.cancelled = p->res.cancelled || (i_cancel >= 0 && fds[i_cancel].revents);
+    bool discard = p->res.error != 0;
+    if (i_out >= 0 && fds[i_out].revents) {
+        int r = drain(&c->out_fd, p->ops ? p->ops->out : NULL, p->ud, discard);
+        p->res.error = p->res.error ? p->res.error : r;
+    }
+    if (i_err >= 0 && fds[i_err].revents) {
+        int r = drain(&c->err_fd, p->ops ? p->ops->err : NULL, p->ud, discard);
+        p->res.error = p->res.error ? p->res.error : r;
+    }
+    if ((i_pid >= 0 && fds[i_pid].revents) || c->pidfd < 0) {
+        reap(p);
+    }
+    return 0;
 }
 
 int spawn_pump(Child *c, const PumpOps *ops, void *ud, int cancel_fd, long long deadline_ms,
                PumpResult *ret) {
-    PumpResult res = {0};
-    Pump p = {0};
+    Pump p = {.c = c, .ops = ops, .ud = ud, .cancel_fd = cancel_fd, .deadline_ms = deadline_ms};
     int rc = 0;
     for (;;) {
         long long now = time_mono_ms();
         if (!p.term_sent && deadline_ms && now >= deadline_ms) {
-            res.timed_out = true;
+            p.res.timed_out = true;
         }
-        if (res.timed_out || res.cancelled || res.error) {
-            escalate(c, &p, &res, now);
+        if (p.res.timed_out || p.res.cancelled || p.res.error) {
+            escalate(&p, now);
         }
         if (c->reaped && c->out_fd < 0 && c->err_fd < 0) {
             break;
         }
         if (c->reaped && now >= p.reaped_at + DRAIN_AFTER_EXIT_MS) {
-            res.output_left = c->out_fd >= 0 || c->err_fd >= 0;
+            p.res.output_left = c->out_fd >= 0 || c->err_fd >= 0;
             break;
         }
-        long long wait = -1;
-        if (!p.term_sent && deadline_ms) {
-            wait = min_wait(wait, deadline_ms, now);
-        }
-        if (p.term_sent && !res.killed) {
-            wait = min_wait(wait, p.term_at + SPAWN_KILL_GRACE_MS, now);
-        }
-        if (c->reaped) {
-            wait = min_wait(wait, p.reaped_at + DRAIN_AFTER_EXIT_MS, now);
-        } else if (c->pidfd < 0) {
-            wait = min_wait(wait, now + REAP_POLL_MS, now);
-        }
-        struct pollfd fds[4];
-        nfds_t n = 0;
-        int i_out = -1, i_err = -1, i_pid = -1, i_cancel = -1;
-        if (c->out_fd >= 0) {
-            i_out = (int)n, fds[n++] = (struct pollfd){.fd = c->out_fd, .events = POLLIN};
-        }
-        if (c->err_fd >= 0) {
-            i_err = (int)n, fds[n++] = (struct pollfd){.fd = c->err_fd, .events = POLLIN};
-        }
-        if (!c->reaped && c->pidfd >= 0) {
-            i_pid = (int)n, fds[n++] = (struct pollfd){.fd = c->pidfd, .events = POLLIN};
-        }
-        if (cancel_fd >= 0 && !res.cancelled) {
-            i_cancel = (int)n, fds[n++] = (struct pollfd){.fd = cancel_fd, .events = POLLIN};
-        }
-        int pr = poll(fds, n, wait > 60000 ? 60000 : (int)wait);
-        if (pr < 0 && errno != EINTR) {
-            rc = -errno;
+        if ((rc = pump_once(&p, now)) < 0) {
             spawn_signal(c, SIGKILL);
             break;
-        }
-        if (pr <= 0) {
-            if (!c->reaped && c->pidfd < 0 && try_reap(c, false)) {
-                p.reaped_at = time_mono_ms();
-            }
-            continue;
-        }
-        if (i_cancel >= 0 && fds[i_cancel].revents) {
-            res.cancelled = true;
-        }
-        bool discard = res.error != 0;
-        if (i_out >= 0 && fds[i_out].revents) {
-            int r = drain(&c->out_fd, ops ? ops->out : NULL, ud, discard);
-            res.error = res.error ? res.error : r;
-        }
-        if (i_err >= 0 && fds[i_err].revents) {
-            int r = drain(&c->err_fd, ops ? ops->err : NULL, ud, discard);
-            res.error = res.error ? res.error : r;
-        }
-        if ((i_pid >= 0 && fds[i_pid].revents) || (c->pidfd < 0 && !c->reaped)) {
-            if (try_reap(c, false)) {
-                p.reaped_at = time_mono_ms();
-            }
         }
     }
     try_reap(c, true);
     closep(&c->out_fd);
     closep(&c->err_fd);
     c->out_fd = c->err_fd = -1;
-    res.status = c->status;
-    *ret = res;
+    p.res.status = c->status;
+    *ret = p.res;
     return rc;
 }
 

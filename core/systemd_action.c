@@ -164,9 +164,9 @@ static int run_unit(sd_bus *bus, const Action *a, const char *unit, bool user_bu
     sd_bus_error error = SD_BUS_ERROR_NULL;
     sd_bus_message *reply = NULL;
     const char *v = verb(a->kind);
-    int r = sd_bus_call_method(bus, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER,
-                               systemd_action_method(a->kind), &error, &reply, "ss", unit,
-                               "replace");
+    int r =
+        sd_bus_call_method(bus, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER,
+                           systemd_action_method(a->kind), &error, &reply, "ss", unit, "replace");
     if (r < 0) {
         char *why = systemd_bus_error_reason(&error, r, user_bus);
         logf_(log, "%s %s: cannot queue the job: %s", v, unit, why ? why : "out of memory");
@@ -249,8 +249,8 @@ int systemd_action_run(const Action *a, bool user_bus, bool dry_run_only, FILE *
             break;
         }
     }
-    (void)sd_bus_call_method(bus, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "Unsubscribe",
-                             NULL, NULL, "");
+    (void)sd_bus_call_method(bus, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "Unsubscribe", NULL,
+                             NULL, "");
     seen_clear(&seen);
     sd_bus_slot_unref(slot);
     sd_bus_flush_close_unref(bus);
@@ -270,10 +270,10 @@ struct SystemdActionRun {
     bool interactive;
     size_t next; /* the unit whose job is in flight */
     sd_bus_slot *match, *call;
-    char *job;   /* the job awaited; owned */
+    char *job; /* the job awaited; owned */
     Seen seen;
-    unsigned busy;    /* inside a callback to the caller */
-    bool cancelled;   /* cancelled from inside a callback: freed on the way out */
+    unsigned busy;  /* inside a callback to the caller */
+    bool cancelled; /* cancelled from inside a callback: freed on the way out */
     SystemdActionCallback cb;
     void *userdata;
 };
@@ -388,9 +388,9 @@ static int on_reply(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) 
  * could not be sent (nothing was called back). */
 static int send_next(SystemdActionRun *run) {
     sd_bus_message *m = NULL;
-    int r = sd_bus_message_new_method_call(run->bus, &m, SYSTEMD_DEST, SYSTEMD_PATH,
-                                           SYSTEMD_MANAGER,
-                                           systemd_action_method(run->action->kind));
+    int r =
+        sd_bus_message_new_method_call(run->bus, &m, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER,
+                                       systemd_action_method(run->action->kind));
     if (r >= 0) {
         r = sd_bus_message_append(m, "ss", run->action->units.v[run->next], "replace");
     }
@@ -418,8 +418,7 @@ static void call_next(SystemdActionRun *run) {
 }
 
 int systemd_action_start_async(sd_bus *bus, const Action *a, bool interactive,
-                               SystemdActionCallback cb, void *userdata,
-                               SystemdActionRun **ret) {
+                               SystemdActionCallback cb, void *userdata, SystemdActionRun **ret) {
     if (!bus || !a || !cb || !systemd_action_method(a->kind) || a->units.n == 0) {
         return -EINVAL;
     }
@@ -434,8 +433,8 @@ int systemd_action_start_async(sd_bus *bus, const Action *a, bool interactive,
     run->userdata = userdata;
     /* The match is queued before the first call on the same connection, so the
      * bus has it in place before systemd can finish the job. */
-    int r = sd_bus_match_signal_async(bus, &run->match, SYSTEMD_DEST, SYSTEMD_PATH,
-                                      SYSTEMD_MANAGER, "JobRemoved", on_async_removed, NULL, run);
+    int r = sd_bus_match_signal_async(bus, &run->match, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER,
+                                      "JobRemoved", on_async_removed, NULL, run);
     if (r >= 0) {
         r = send_next(run);
     }

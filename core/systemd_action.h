@@ -45,8 +45,7 @@ typedef void (*SystemdActionCallback)(SystemdActionRun *run, bool done, const ch
  * caller decides: a terminal, not read-only).  Returns 0 and the run (owned by
  * itself until the final callback), or a negative errno. */
 int systemd_action_start_async(struct sd_bus *bus, const Action *a, bool interactive,
-                               SystemdActionCallback cb, void *userdata,
-                               SystemdActionRun **ret);
+                               SystemdActionCallback cb, void *userdata, SystemdActionRun **ret);
 
 /* Stop following (the jobs already queued in systemd keep running); no final
  * callback is made.  NULL is fine. */

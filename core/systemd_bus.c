@@ -45,12 +45,14 @@ char *systemd_bus_error_reason(const sd_bus_error *e, int r, bool user_bus) {
     char *raw = NULL;
     int n;
     if (!strcmp(word, "access-denied")) {
-        n = asprintf(&raw, "not authorised (%s); run it as root, or with a polkit agent in this "
-                           "terminal",
+        n = asprintf(&raw,
+                     "not authorised (%s); run it as root, or with a polkit agent in this "
+                     "terminal",
                      e && e->message ? e->message : strerror(r < 0 ? -r : EACCES));
     } else if (!strcmp(word, "no-answer")) {
-        n = asprintf(&raw, "no answer within %llu s (an authorisation prompt nobody answered? "
-                           "run it as root, or start a polkit agent)",
+        n = asprintf(&raw,
+                     "no answer within %llu s (an authorisation prompt nobody answered? "
+                     "run it as root, or start a polkit agent)",
                      SYSTEMD_CALL_TIMEOUT_USEC / 1000000ULL);
     } else if (!strcmp(word, "no-systemd")) {
         n = asprintf(&raw, "systemd is not on the %s bus", user_bus ? "user" : "system");

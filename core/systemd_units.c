@@ -19,12 +19,13 @@
 typedef struct UnitEntry {
     UnitStatus st;
     SystemdUnits *owner;
-    char *path;                /* object path; owned */
-    sd_bus_slot *load_call;    /* LoadUnit in flight */
-    sd_bus_slot *unit_call;    /* GetAll(Unit) in flight */
-    sd_bus_slot *type_call;    /* GetAll(Service/Timer) in flight */
-    sd_bus_slot *match;        /* PropertiesChanged on path */
-    bool answered;             /* the first read is complete (or failed) */
+    char *path;                  /* object path; owned */
+    sd_bus_slot *load_call;      /* LoadUnit in flight */
+    sd_bus_slot *unit_call;      /* GetAll(Unit) in flight */
+    sd_bus_slot *type_call;      /* GetAll(Service/Timer) in flight */
+    sd_bus_slot *match;          /* PropertiesChanged on path */
+    bool answered;               /* the first read is complete (or failed) */
+    bool again_unit, again_type; /* changed while a read was in flight: read once more */
 } UnitEntry;
 
 struct SystemdUnits {
@@ -183,6 +184,8 @@ static int read_props(sd_bus_message *m, UnitStatus *st, bool *ret_state) {
 static void mark_unavailable(SystemdUnits *s, const char *why);
 static bool call_failed_for_bus(SystemdUnits *s, const sd_bus_error *e, int r);
 
+static void read_again(UnitEntry *e);
+
 static void entry_settle(UnitEntry *e) {
     if (!e->unit_call && !e->type_call && !e->load_call) {
         if (!e->answered) {
@@ -216,6 +219,7 @@ static int on_unit_props(sd_bus_message *m, void *userdata, sd_bus_error *ret_er
         touch(e);
     }
     entry_settle(e);
+    read_again(e);
     return 0;
 }
 
@@ -226,6 +230,7 @@ static int on_type_props(sd_bus_message *m, void *userdata, sd_bus_error *ret_er
         touch(e);
     }
     entry_settle(e);
+    read_again(e);
     return 0;
 }
 
@@ -235,17 +240,26 @@ static int get_all(UnitEntry *e, const char *iface, sd_bus_slot **slot,
         return 0;
     }
     return sd_bus_call_method_async(e->owner->bus, slot, SYSTEMD_DEST, e->path,
-                                    "org.freedesktop.DBus.Properties", "GetAll", cb, e, "s",
-                                    iface);
+                                    "org.freedesktop.DBus.Properties", "GetAll", cb, e, "s", iface);
 }
 
 static void read_unit(UnitEntry *e, bool unit_iface, bool type) {
     const char *ti = type_iface(e->st.unit);
     if (unit_iface) {
+        e->again_unit = e->unit_call != NULL; /* its answer may predate this change */
         (void)get_all(e, SYSTEMD_UNIT_IFACE, &e->unit_call, on_unit_props);
     }
     if (type && ti) {
+        e->again_type = e->type_call != NULL;
         (void)get_all(e, ti, &e->type_call, on_type_props);
+    }
+}
+
+/* A read answered: when something changed meanwhile, read again. */
+static void read_again(UnitEntry *e) {
+    bool u = e->again_unit && !e->unit_call, t = e->again_type && !e->type_call;
+    if (u || t) {
+        read_unit(e, u, t);
     }
 }
 
@@ -296,9 +310,8 @@ static int on_loaded(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
             return 0;
         }
         /* an invalid name, a unit that cannot be loaded */
-        set_str(&e->st.load, strcmp(systemd_bus_error_word(err, r), "not-found") == 0
-                                 ? "not-found"
-                                 : "error");
+        set_str(&e->st.load,
+                strcmp(systemd_bus_error_word(err, r), "not-found") == 0 ? "not-found" : "error");
         set_str(&e->st.active, "inactive");
         set_str(&e->st.sub, "dead");
         set_str(&e->st.description, err->message ? err->message : err->name);
@@ -330,8 +343,7 @@ static int on_loaded(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
 static void load_unit(UnitEntry *e) {
     e->load_call = sd_bus_slot_unref(e->load_call);
     if (sd_bus_call_method_async(e->owner->bus, &e->load_call, SYSTEMD_DEST, SYSTEMD_PATH,
-                                 SYSTEMD_MANAGER, "LoadUnit", on_loaded, e, "s",
-                                 e->st.unit) < 0) {
+                                 SYSTEMD_MANAGER, "LoadUnit", on_loaded, e, "s", e->st.unit) < 0) {
         entry_settle(e);
     }
 }
@@ -438,8 +450,7 @@ int systemd_units_connect(SystemdUnits *s, long long now_ms) {
     return 0;
 }
 
-SystemdUnits *systemd_units_new(const char *const *units, size_t n, bool user_bus,
-                                unsigned flags) {
+SystemdUnits *systemd_units_new(const char *const *units, size_t n, bool user_bus, unsigned flags) {
     SystemdUnits *s = calloc(1, sizeof(*s));
     if (!s || !(s->u = calloc(n ? n : 1, sizeof(*s->u)))) {
         free(s);

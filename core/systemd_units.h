@@ -33,8 +33,8 @@ typedef struct UnitStatus {
     bool known;        /* load/active/sub were read */
     uint32_t main_pid; /* services; 0 = none */
     uint32_t n_restarts;
-    uint64_t memory;       /* bytes, SYSTEMD_USEC_NONE when not accounted */
-    uint64_t since_usec;   /* StateChangeTimestamp, realtime µs; 0 = never */
+    uint64_t memory;            /* bytes, SYSTEMD_USEC_NONE when not accounted */
+    uint64_t since_usec;        /* StateChangeTimestamp, realtime µs; 0 = never */
     uint64_t active_enter_usec; /* ActiveEnterTimestamp */
     bool is_timer;
     uint64_t next_elapse_usec;  /* timers: NextElapseUSecRealtime; 0 = none */
@@ -50,8 +50,7 @@ enum {
 };
 
 /* A set for units[0..n) (copied; duplicates are kept once).  NULL on OOM. */
-SystemdUnits *systemd_units_new(const char *const *units, size_t n, bool user_bus,
-                                unsigned flags);
+SystemdUnits *systemd_units_new(const char *const *units, size_t n, bool user_bus, unsigned flags);
 SystemdUnits *systemd_units_free(SystemdUnits *s);
 
 /* Open the bus and send the first calls; never blocks on systemd.  On failure

@@ -7,7 +7,7 @@ PKGS="build-essential pkg-config libncurses-dev libyaml-dev libsystemd-dev libgi
 default-libmysqlclient-dev libhiredis-dev libcurl4-openssl-dev libcjson-dev zlib1g-dev
 libcmocka-dev libssl-dev tmux git jq clang libclang-rt-14-dev
 man-db groff-base libxml2-utils zsh debhelper dpkg-dev lintian libmd4c-dev htop clang-format-16
-mariadb-server mariadb-client redis-server procps"
+mariadb-server mariadb-client redis-server procps systemd dbus"
 
 missing=""
 for p in $PKGS; do

@@ -110,15 +110,6 @@ static void running_status(App *a, ActionPane *p) {
            p->current->id, action_task_cancelling(p->task) ? "cancelling" : "running", secs, bytes);
 }
 
-static void on_timer(App *a, void *userdata) {
-    ActionPane *p = userdata;
-    p->timer = 0;
-    if (p->running) {
-        running_status(a, p);
-        p->timer = loop_add_timer(a, time_mono_ms() + STATUS_EVERY_MS, on_timer, p);
-    }
-}
-
 static void take_line(void *userdata, ActionLine kind, const char *line) {
     ActionPane *p = userdata;
     push(p, "%s%s", kind == ACTION_LINE_ERROR ? "! " : kind == ACTION_LINE_INFO ? "· " : "", line);
@@ -177,6 +168,20 @@ static void on_task(App *a, int fd, short revents, void *userdata) {
     a->dirty = true;
 }
 
+/* Every second while running: the status line, and a look at the task (which
+ * also covers a task whose fd found no room in the loop). */
+static void on_timer(App *a, void *userdata) {
+    ActionPane *p = userdata;
+    p->timer = 0;
+    if (p->running) {
+        on_task(a, action_task_fd(p->task), 0, p);
+    }
+    if (p->running) {
+        running_status(a, p);
+        p->timer = loop_add_timer(a, time_mono_ms() + STATUS_EVERY_MS, on_timer, p);
+    }
+}
+
 static void start(App *a, const Action *act, const Item *it, const char *force) {
     ActionPane *p = pane(a);
     if (!p) {
@@ -202,10 +207,8 @@ static void start(App *a, const Action *act, const Item *it, const char *force) 
     }
     p->task = action_task_free(p->task); /* the last one has ended */
     p->task = task;
-    if (loop_add_fd(a, action_task_fd(task), POLLIN, on_task, p) < 0) {
-        /* no room in the loop: stop it at once (its end is still journaled) */
-        action_task_cancel(task);
-    }
+    /* without room in the loop, the 1 s timer picks its output up */
+    (void)loop_add_fd(a, action_task_fd(task), POLLIN, on_task, p);
     p->current = act;
     p->current_item = it;
     p->running = true;

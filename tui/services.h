@@ -7,7 +7,7 @@
 #include "core/systemd_units.h"
 #include "tui/app.h"
 
-/* The header badge: "systemd" (ok), "systemd: 2 failed" (fail), "systemd
+/* The header badge: "systemd" (ok), "systemd: 2 down" (failed or missing), "systemd
  * unavailable" (fail), "systemd…" while connecting.  False when the plan
  * watches no unit. */
 bool services_badge(const App *a, char *buf, size_t size, Role *ret_role);

@@ -4,13 +4,13 @@
 #include "tui/services.h"
 
 typedef struct UnitRun {
-    Action action;          /* the action being run: one unit */
+    Action action; /* the action being run: one unit */
     const char *unit_v[1];
-    char *unit;             /* owned */
-    char *id;               /* journaled action id: "systemd.restart:unit"; owned */
-    SystemdActionRun *run;  /* NULL once ended */
+    char *unit;            /* owned */
+    char *id;              /* journaled action id: "systemd.restart:unit"; owned */
+    SystemdActionRun *run; /* NULL once ended */
     long long started_ms;
-    char *line;             /* the last progress line; owned */
+    char *line; /* the last progress line; owned */
 } UnitRun;
 
 typedef struct ServicesView {

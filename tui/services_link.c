@@ -185,8 +185,7 @@ void services_ask(App *a, ServicesView *sv, const Service *svc, ActionKind kind)
     snprintf(title, sizeof(title), "%c%s unit", verb_of(kind)[0] - 'a' + 'A', verb_of(kind) + 1);
     bool typed = svc->critical && (kind == ACTION_SYSTEMD_STOP || kind == ACTION_SYSTEMD_RESTART);
     snprintf(msg, sizeof(msg), "%s %s?%s\nThe action is journaled with your name.", verb_of(kind),
-             svc->unit,
-             typed ? "\nIt is marked critical: type its name to go ahead." : "");
+             svc->unit, typed ? "\nIt is marked critical: type its name to go ahead." : "");
     app_modal(a, OP_UNIT_ACTION, typed ? MODAL_TYPE_TO_CONFIRM : MODAL_CONFIRM, title, msg,
               typed ? svc->unit : NULL);
 }
@@ -207,8 +206,8 @@ static void journal_end(App *a, ServicesView *sv) {
     JournalEvent ev = sv->end;
     ev.result = sv->end_result;
     ev.extra = sv->end_extra;
-    if (journal_writer_append(a, &ev, 1,
-                              strcmp(sv->end_result, "done") == 0 ? ROLE_OK : ROLE_FAIL, msg)) {
+    if (journal_writer_append(a, &ev, 1, strcmp(sv->end_result, "done") == 0 ? ROLE_OK : ROLE_FAIL,
+                              msg)) {
         end_clear(sv);
     }
 }
@@ -219,8 +218,8 @@ static void try_end(App *a, void *userdata) {
     journal_end(a, sv);
 }
 
-static void on_action(SystemdActionRun *run, bool done, const char *line, const char *result,
-                      int r, void *userdata) {
+static void on_action(SystemdActionRun *run, bool done, const char *line, const char *result, int r,
+                      void *userdata) {
     ServicesView *sv = userdata;
     App *a = sv->app;
     UnitRun *ur = sv->run;
@@ -248,8 +247,8 @@ static void on_action(SystemdActionRun *run, bool done, const char *line, const 
     }
     sv->end_pending = sv->end.action && sv->end_result;
     if (r < 0) {
-        app_message(a, ROLE_FAIL, "%s %s: %s. Enter opens its journal.",
-                    verb_of(ur->action.kind), ur->unit, ur->line ? ur->line : result);
+        app_message(a, ROLE_FAIL, "%s %s: %s. Enter opens its journal.", verb_of(ur->action.kind),
+                    ur->unit, ur->line ? ur->line : result);
     }
     journal_end(a, sv);
     systemd_units_refresh(a->units);
@@ -350,7 +349,7 @@ bool services_badge(const App *a, char *buf, size_t size, Role *ret_role) {
         failed += services_state_role(systemd_units_get(a->units, i)) == ROLE_FAIL;
     }
     if (failed) {
-        snprintf(buf, size, "systemd: %zu failed", failed);
+        snprintf(buf, size, "systemd: %zu down", failed);
         *ret_role = ROLE_FAIL;
     } else {
         snprintf(buf, size, "systemd");
@@ -370,8 +369,8 @@ void services_wallboard_line(App *a, int y, int cols) {
         line_addf(&l, ROLE_FAIL, "systemd unavailable: %s",
                   systemd_units_error(a->units) ? systemd_units_error(a->units) : "?");
     }
-    for (size_t i = 0; systemd_units_conn(a->units) != SYSTEMD_UNAVAILABLE &&
-                       i < systemd_units_count(a->units);
+    for (size_t i = 0;
+         systemd_units_conn(a->units) != SYSTEMD_UNAVAILABLE && i < systemd_units_count(a->units);
          i++) {
         const UnitStatus *st = systemd_units_get(a->units, i);
         Role r = services_state_role(st);

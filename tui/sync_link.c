@@ -207,6 +207,7 @@ PanelSync *sync_panel_free(PanelSync *ps) {
     if (!ps) {
         return NULL;
     }
+    sync_presence_leave(ps);
     ps->tearing = true;
     ps->round = sync_round_free(ps->round);
     redis_loop_close(&ps->cmd);

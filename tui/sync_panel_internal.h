@@ -82,4 +82,6 @@ int sync_presence_init(PanelSync *ps);
 /* Announce and look around now, then every SYNC_PRESENCE_EVERY_MS. */
 void sync_presence_start(PanelSync *ps);
 void sync_presence_stop(PanelSync *ps);
+/* Quitting: take our presence key away (best effort, without waiting). */
+void sync_presence_leave(PanelSync *ps);
 void sync_presence_free(PanelSync *ps);

@@ -36,6 +36,12 @@ int sync_presence_init(PanelSync *ps) {
     return ps->scan_pattern ? 0 : -ENOMEM;
 }
 
+static int by_name(const void *x, const void *y) {
+    const SyncConsole *a = x, *b = y;
+    int c = strcmp(a->name, b->name);
+    return c ? c : strcmp(a->host, b->host);
+}
+
 static void on_mget(redisAsyncContext *ac, void *reply_, void *privdata) {
     PanelSync *ps = privdata;
     const redisReply *reply = reply_;
@@ -52,6 +58,9 @@ static void on_mget(redisAsyncContext *ac, void *reply_, void *privdata) {
             sync_presence_decode(id, e->str, e->len, &v[n]) == 0) {
             n++;
         }
+    }
+    if (v) {
+        qsort(v, n, sizeof(*v), by_name);
     }
     others_set(ps, v, v ? n : 0);
     scan_reset(ps);
@@ -151,6 +160,18 @@ static void announce(App *a, void *userdata) {
 
 void sync_presence_start(PanelSync *ps) {
     announce(ps->a, ps);
+}
+
+void sync_presence_leave(PanelSync *ps) {
+    if (ps->link != LINK_UP || !ps->cmd.ac || !ps->presence_key) {
+        return;
+    }
+    const char *del[] = {"DEL", ps->presence_key};
+    if (redisAsyncCommandArgv(ps->cmd.ac, NULL, NULL, 2, del, NULL) == REDIS_OK) {
+        int done = 0;
+        /* the socket is non-blocking: this writes what it can, now */
+        (void)redisBufferWrite(&ps->cmd.ac->c, &done);
+    }
 }
 
 void sync_presence_stop(PanelSync *ps) {

@@ -18,10 +18,10 @@
 #include "tui/services.h"
 #include "widgets/textview.h"
 
-#define PANE 24            /* the list of logs on the left */
-#define MAX_OPEN 8         /* tails open at once */
-#define BATCH 5000         /* lines read per wake, so keys stay responsive */
-#define REDRAW_MS 33       /* at most ~30 redraws a second while lines pour in */
+#define PANE 24      /* the list of logs on the left */
+#define MAX_OPEN 8   /* tails open at once */
+#define BATCH 5000   /* lines read per wake, so keys stay responsive */
+#define REDRAW_MS 33 /* at most ~30 redraws a second while lines pour in */
 
 typedef struct LogSrc {
     char *id;               /* the plan's log id, or the unit of a journal opened from view 3 */
@@ -33,8 +33,8 @@ typedef struct LogSrc {
     Ring *ring;             /* the lines; owned */
     TextView *tv;
     int fd, timer;
-    long long used_ms;      /* last shown, for closing the least recent */
-    char *open_error;       /* why it could not be opened; owned */
+    long long used_ms; /* last shown, for closing the least recent */
+    char *open_error;  /* why it could not be opened; owned */
 } LogSrc;
 
 typedef struct LogsView {
@@ -44,7 +44,7 @@ typedef struct LogsView {
     size_t n, cap;
     size_t *order; /* display order: watched first */
     size_t n_watched;
-    size_t sel;    /* index into src */
+    size_t sel; /* index into src */
     size_t ring_cap;
     int redraw_timer;
     long long last_redraw;
@@ -146,18 +146,16 @@ static void open_tail(App *a, LogsView *lv, LogSrc *s) {
         close_tail(a, lv->src[lru]);
     }
     ring_clear(s->ring); /* the backlog is read again */
-    LogTailConfig cfg = {.no_ring = true,
-                         .backlog = lv->ring_cap,
-                         .follow = true,
-                         .user = a->user_bus};
+    LogTailConfig cfg = {
+        .no_ring = true, .backlog = lv->ring_cap, .follow = true, .user = a->user_bus};
     int r = s->unit ? logtail_open_journal(s->unit, &cfg, sink, s, &s->tail)
                     : logtail_open_file(s->file, &cfg, sink, s, &s->tail);
     free(s->open_error);
     s->open_error = NULL;
     if (r < 0) {
         char msg[512];
-        snprintf(msg, sizeof(msg), "Cannot open %s: %s. Press %s to try again.",
-                 s->unit ? "the journal" : s->file, strerror(-r), "Ctrl-L");
+        snprintf(msg, sizeof(msg), "Cannot open %s: %s. Selecting it again tries again.",
+                 s->unit ? "the journal" : s->file, strerror(-r));
         s->open_error = fmt_safe(msg);
         return;
     }
@@ -274,14 +272,14 @@ static void draw_pane(App *a, LogsView *lv, int y, int rows) {
         const LogSrc *s = lv->src[lv->order[k]];
         bool sel = lv->order[k] == lv->sel;
         Role mark = s->open_error || (s->tail && logtail_error(s->tail)) ? ROLE_WARN
-                    : s->tail                                             ? ROLE_OK
-                                                                          : ROLE_DIM;
+                    : s->tail                                            ? ROLE_OK
+                                                                         : ROLE_DIM;
         Line l;
         line_init(&l);
         line_addf(&l, sel ? ROLE_SELECTED : mark, " %s ",
-                  !s->tail                ? canvas_glyph(&a->canvas, "○", "-")
-                  : s->tv->follow         ? canvas_glyph(&a->canvas, "●", "+")
-                                          : canvas_glyph(&a->canvas, "‖", "|"));
+                  !s->tail        ? canvas_glyph(&a->canvas, "○", "-")
+                  : s->tv->follow ? canvas_glyph(&a->canvas, "●", "+")
+                                  : canvas_glyph(&a->canvas, "‖", "|"));
         _cleanup_(freep) char *id = fmt_cut(s->id, PANE - 4);
         line_add(&l, sel ? ROLE_SELECTED : ROLE_NORMAL, id ? id : "");
         line_draw(&a->canvas, &l, row++, 0, PANE - 1, true, sel ? ROLE_SELECTED : ROLE_NORMAL);
@@ -388,13 +386,6 @@ static bool command(View *v, App *a, int cmd) {
             app_message(a, ROLE_WARN, "'%s' not found in %s.", a->search, s->id);
         }
         return true;
-    case CMD_REDRAW:
-        if (s->open_error) {
-            free(s->open_error);
-            s->open_error = NULL;
-            open_tail(a, lv, s);
-        }
-        return true;
     default:
         return false;
     }
@@ -497,7 +488,7 @@ static size_t ring_cap_from_env(void) {
     char *end = NULL;
     long n = e ? strtol(e, &end, 10) : 0;
     return e && end != e && *end == '\0' && n >= 100 && n <= 10000000 ? (size_t)n
-                                                                       : LOGTAIL_DEFAULT_LINES;
+                                                                      : LOGTAIL_DEFAULT_LINES;
 }
 
 View *view_logs_new(App *a) {

@@ -78,6 +78,10 @@ for u in $(echo $SD_MASK $SD_MASK_SERVERS); do
     rm -f "\$R/etc/systemd/system/\$u"
     ln -s /dev/null "\$R/etc/systemd/system/\$u"
 done
+# the journal lives on the fresh /run (tmpfs), not on the overlay, and takes every
+# line: the tests and the bench flood it on purpose
+mkdir -p "\$R/etc/systemd/journald.conf.d"
+printf '[Journal]\nStorage=volatile\nRateLimitIntervalSec=0\nRateLimitBurst=0\n' >"\$R/etc/systemd/journald.conf.d/opsdeck-test.conf"
 # no machine-id: systemd makes a transient one on the overlay
 rm -f "\$R/etc/machine-id"
 : >"\$R/etc/machine-id"

@@ -14,7 +14,7 @@ NAMES="status-initial status-running status-kill-restart status-failed-start sta
 status-restarts-counted status-text status-no-bus action-start action-restart action-reload
 action-stop action-failed action-timeout action-dependency action-verbatim action-canceled
 action-not-found action-dry-run action-journaled tail-journal tail-journal-follow
-tail-journal-escapes panel-services panel-state-change panel-escapes panel-unit-action"
+tail-journal-follow-flood tail-journal-escapes panel-services panel-state-change panel-escapes panel-unit-action"
 
 if ! sd_can_boot || ! sd_boot; then
     for n in $NAMES; do t_skip "systemd-$n" "$SD_SKIP"; done
@@ -40,6 +40,7 @@ logs:
   - { id: run, unit: t-run.service, highlight: [tick] }
   - { id: echo, unit: t-echo.service }
   - { id: esc, unit: t-esc.service }
+  - { id: flood, unit: t-flood.service }
 actions:
   - { id: start-idle, systemd.start: t-idle.service }
   - { id: restart-db, systemd.restart: [t-db.service, t-idle.service] }
@@ -121,6 +122,12 @@ sd_unit t-echo.service <<'U'
 [Service]
 Type=oneshot
 ExecStart=/bin/echo marker-from-t-echo
+U
+sd_unit t-flood.service <<'U'
+[Service]
+Type=oneshot
+LogRateLimitIntervalSec=0
+ExecStart=/usr/bin/seq 1 20000
 U
 # escape sequences, a bell, invalid UTF-8 and an 8-bit CSI (U+009B) in one line
 sd_unit t-esc.service <<'U'
@@ -249,7 +256,7 @@ else
     t_fail systemd-tail-journal "$out"
 fi
 
-in_ns sh -c "echo \$\$ >'$X/follow.pid'; exec '$OD' tail '$X/plan.yaml' echo -n 0 -f >'$X/follow.out' 2>&1" &
+in_ns sh -c "'$OD' tail '$X/plan.yaml' echo -n 0 -f >'$X/follow.out' 2>&1 & echo \$! >'$X/follow.pid'; wait" &
 follow_pid=$!
 deadline=$((SECONDS + 10))
 while [ $SECONDS -lt $deadline ] && [ ! -s "$X/follow.pid" ]; do sleep 0.05; done
@@ -259,7 +266,22 @@ deadline=$((SECONDS + 10))
 while [ $SECONDS -lt $deadline ] && ! grep -q 'marker-from-t-echo' "$X/follow.out"; do sleep 0.05; done
 contains systemd-tail-journal-follow "echo[" "$(grep marker-from-t-echo "$X/follow.out")"
 in_ns kill "$(cat "$X/follow.pid")"
-{ wait "$follow_pid"; } 2>/dev/null
+wait "$follow_pid"
+
+# a unit that never logged before, then floods: every line, in order
+in_ns sh -c "'$OD' tail '$X/plan.yaml' flood -n 0 -f >'$X/flood.out' 2>&1 & echo \$! >'$X/flood.pid'; wait" &
+flood_pid=$!
+deadline=$((SECONDS + 10))
+while [ $SECONDS -lt $deadline ] && [ ! -s "$X/flood.pid" ]; do sleep 0.05; done
+sleep 0.3
+in_ns systemctl start t-flood.service
+deadline=$((SECONDS + 20))
+while [ $SECONDS -lt $deadline ] && ! grep -q 'seq\[[0-9]*\]: 20000$' "$X/flood.out"; do sleep 0.05; done
+in_ns kill "$(cat "$X/flood.pid")"
+wait "$flood_pid"
+got=$(sed -n 's/.*seq\[[0-9]*\]: \([0-9]*\)$/\1/p' "$X/flood.out" | cksum)
+if [ "$got" = "$(seq 1 20000 | cksum)" ]; then t_ok systemd-tail-journal-follow-flood; else
+    t_fail systemd-tail-journal-follow-flood "$(grep -c 'seq\[' "$X/flood.out") of 20000 lines" "$(head -3 "$X/flood.out")"; fi
 
 in_ns systemctl start t-esc.service
 out=$(in_ns "$OD" tail "$X/plan.yaml" esc -n 5 2>&1)

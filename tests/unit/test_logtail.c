@@ -55,8 +55,8 @@ static void collect(void *userdata, const char *line, size_t len, bool notice) {
     Got *g = userdata;
     assert_int_equal(strlen(line), len);
     assert_true(text_is_clean(line, len, 0));
-    int n = snprintf(g->buf + g->len, sizeof(g->buf) - g->len, "%s%s%s\n", notice ? "[" : "",
-                     line, notice ? "]" : "");
+    int n = snprintf(g->buf + g->len, sizeof(g->buf) - g->len, "%s%s%s\n", notice ? "[" : "", line,
+                     notice ? "]" : "");
     g->len += (size_t)n;
 }
 
