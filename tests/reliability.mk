@@ -3,6 +3,7 @@
 #   make check-crash     the full crash-safety sweep (tests/crash/)
 #   make fuzz            each libFuzzer target for FUZZ_SECONDS (clang, build-fuzz/)
 #   make fuzz-replay     replay the seed corpus through every target (any compiler)
+#   make fuzz-merge      add what earlier fuzz runs found (new edges) to the corpus
 #   make check-valgrind  the CLI suites with opsdeck under valgrind memcheck
 # `make check` builds the replay drivers and the crash sweep and runs reduced
 # versions of both (tests/cli/test_fuzz_replay.sh, tests/cli/test_crash.sh).
@@ -19,7 +20,7 @@ FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
 SAN_FLAGS    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: test-bins check-asan check-crash fuzz fuzz-bins fuzz-replay check-valgrind
+.PHONY: test-bins check-asan check-crash fuzz fuzz-bins fuzz-replay fuzz-merge check-valgrind
 
 # Everything the suites run, for the BUILD of this make (used with BUILD=build-asan).
 test-bins: all $(UNIT_BIN) $(TOOL_BIN) $(RELIABILITY_BIN)
@@ -67,6 +68,13 @@ fuzz-bins:
 
 fuzz: deps fuzz-bins
 	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) ./scripts/fuzz.sh $(FUZZ_TARGETS)
+
+# Add to the committed corpus the inputs of earlier `make fuzz` runs that reach an edge
+# it does not (libFuzzer names them by their SHA-1).
+fuzz-merge: fuzz-bins
+	@for t in $(FUZZ_TARGETS); do printf '%-9s ' $$t; \
+		$(FUZZ_BUILD)/fuzz/fuzz_$$t -merge=1 -use_counters=0 -max_len=65536 tests/fuzz/corpus/$$t \
+		$(FUZZ_BUILD)/corpus/$$t 2>&1 | grep -o '[0-9]* new files.*' || echo; done
 
 fuzz-replay: $(REPLAY_BIN)
 	@for t in $(FUZZ_TARGETS); do printf '%-9s ' $$t; $(BUILD)/fuzz/replay_$$t tests/fuzz/corpus/$$t || exit 1; done

@@ -17,6 +17,10 @@ if [ ! -x "$SAFE" ] || [ ! -x "$FORGE" ]; then
 fi
 export OPSDECK_NOW=2026-11-28T22:30:00Z
 HOSTILE_BYTES=0
+# under valgrind (make check-valgrind) the refusals, which never get past the option
+# checks, are sampled: every option, every byte otherwise
+REFUSE_OPTS="--note --as --override" BYTE_STEP=1
+[ -n "${OPSDECK_UNDER_VALGRIND:-}" ] && REFUSE_OPTS="--note" BYTE_STEP=8
 count() { HOSTILE_BYTES=$((HOSTILE_BYTES + ${#1})); }
 
 # outputs_safe NAME JOURNAL PLAN: every reading command's stdout and stderr is safe
@@ -126,7 +130,7 @@ before=$(sha256sum <"$J")
 refused=0 tried=0
 for bad in $'\x80' $'\xff\xfe' $'raw CSI \x9b2J' $'overlong \xc0\xaf' $'overlong \xe0\x80\xaf' \
     $'surrogate \xed\xa0\x80' $'too big \xf4\x90\x80\x80' $'cut \xe2\x82' $'latin1 caf\xe9'; do
-    for opt in --note --as --override; do
+    for opt in $REFUSE_OPTS; do
         tried=$((tried + 1))
         count "$bad"
         "$OPSDECK" tick "$PLAN" i2 --state "$J" "$opt" "$bad" >"$T_TMP/out" 2>"$T_TMP/err"
@@ -141,14 +145,15 @@ done
 equals "text that is not UTF-8 is refused (exit 2, safely)" "$tried" "$refused"
 equals "a refused tick writes nothing" "$before" "$(sha256sum <"$J")"
 # every byte 0x80..0xff raw, each in a note of its own: all refused
-refused=0
-for b in $(seq 128 255); do
+refused=0 n_bytes=0
+for b in $(seq 128 "$BYTE_STEP" 255); do
+    n_bytes=$((n_bytes + 1))
     printf -v note "x\\x$(printf %02x "$b")y"
     count "$note"
     "$OPSDECK" tick "$PLAN" i2 --state "$J" --note "$note" >/dev/null 2>&1
     [ $? -eq 2 ] && refused=$((refused + 1))
 done
-equals "every raw byte 0x80..0xff in a note is refused" 128 "$refused"
+equals "every raw byte 0x80..0xff in a note is refused ($n_bytes tried)" "$n_bytes" "$refused"
 
 # ---- hostile plan text ----
 # YAML double-quoted escapes put every code point U+0001..U+00FF and the sequences

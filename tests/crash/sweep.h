@@ -9,7 +9,7 @@
  *   - the next append works and sets a torn tail aside in PATH.torn (0600);
  *   - after a failed fsync or write nothing was acknowledged any more, and the
  *     journal holds exactly what was acknowledged.
- * See tests/crash/README.md. */
+ * How it runs: README.md, "Reliability"; what it guarantees: docs/journal.md. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

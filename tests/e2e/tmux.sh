@@ -11,7 +11,7 @@ tm_start() {
     # a server that is still shutting down can refuse the new session: try again
     for try in 1 2 3 4 5; do
         tm -f /dev/null new-session -d -x "$cols" -y "$rows" -s t \
-            "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color OPSDECK_THEMES=$ROOT/themes $*; echo EXITED \$?; sleep 30" \
+            "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen-256color OPSDECK_THEMES=${TM_THEMES:-$ROOT/themes} $*; echo EXITED \$?; sleep 30" \
             2>/dev/null && tm has-session -t t 2>/dev/null && return 0
         sleep 0.2
     done

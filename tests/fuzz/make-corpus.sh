@@ -6,7 +6,8 @@
 #             whole journals: valid, torn, bit-flipped, garbage (modes 2, 3)
 #   sanitize  hostile strings: escape sequences, C1, bidi, invalid UTF-8, every byte
 #   parsers   durations, thresholds, expectations, redis URLs, times
-# Regression inputs found by fuzzing are named regress-* and are never removed.
+# Regression inputs found by fuzzing are named regress-*, inputs merged from fuzzing
+# runs for their coverage (make fuzz-merge) cov-* or a SHA-1; this script keeps them.
 # Usage: tests/fuzz/make-corpus.sh [BUILD]   (needs BUILD/tools/jappend)
 set -eu
 cd "$(dirname "$0")/../.."

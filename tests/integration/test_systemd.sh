@@ -23,6 +23,10 @@ fi
 
 X=$SD_EXCH
 cp "$OPSDECK" "$X/opsdeck"
+# inside the private systemd only the exchange directory is shared: the panel
+# finds its themes there, wherever the checkout lives (under /tmp, say)
+cp -r "$ROOT/themes" "$X/themes"
+export TM_THEMES="$X/themes"
 OD="$X/opsdeck"
 J="--state $X/journal"
 in_ns() { sd_exec "$@"; }
