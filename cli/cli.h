@@ -16,14 +16,14 @@ enum {
 
 /* Options of every command; each command says which it accepts. */
 typedef struct Options {
-    const char *state; /* --state PATH */
-    bool readonly;     /* --readonly */
-    const char *as;    /* --as NAME; default the login name */
-    const char *theme; /* --theme NAME */
-    bool user;         /* --user */
-    bool wallboard;    /* --wallboard */
-    bool json;         /* --json */
-    const char *note;  /* --note TEXT */
+    const char *state;           /* --state PATH */
+    bool readonly;               /* --readonly */
+    const char *as;              /* --as NAME; default the login name */
+    const char *theme;           /* --theme NAME */
+    bool user;                   /* --user */
+    bool wallboard;              /* --wallboard */
+    bool json;                   /* --json */
+    const char *note;            /* --note TEXT */
     const char *override_reason; /* --override REASON */
     const char *format;          /* --format md|html|json */
     const char *output;          /* -o PATH */

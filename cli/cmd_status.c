@@ -124,7 +124,9 @@ static int print_json(const Session *s, const Timeline *tl, const CheckEngine *c
 
 static const char *status_icon(PhaseStatus st) {
     static const char *const icons[_PHASE_STATUS_MAX] = {
-        [PHASE_PENDING] = "○", [PHASE_ACTIVE] = "◐", [PHASE_COMPLETE] = "●",
+        [PHASE_PENDING] = "○",
+        [PHASE_ACTIVE] = "◐",
+        [PHASE_COMPLETE] = "●",
         [PHASE_BLOCKED] = "·",
     };
     return st < _PHASE_STATUS_MAX ? icons[st] : "?";
@@ -133,8 +135,7 @@ static const char *status_icon(PhaseStatus st) {
 static void print_window(const Timeline *tl) {
     char a[32], b[32], c[32], d[32];
     printf("Window:  %s %s   planned end %s   projected end %s (%s%s)\n",
-           tl->t0_from_plan ? "starts" : "started",
-           time_format_iso8601(tl->t0, a, sizeof(a)),
+           tl->t0_from_plan ? "starts" : "started", time_format_iso8601(tl->t0, a, sizeof(a)),
            time_format_iso8601(tl->planned_end, b, sizeof(b)),
            time_format_iso8601(tl->projected_end, c, sizeof(c)), tl->projected_slip > 0 ? "+" : "",
            duration_format(tl->projected_slip, d, sizeof(d)));

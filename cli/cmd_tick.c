@@ -123,9 +123,8 @@ static void print_result(const Session *s, const JournalEvent *ev, const Item *i
         fputs(" — ", stdout);
         out_text(stdout, ev->note);
     }
-    printf("\nphase %s: %zu/%zu %s; plan: %zu/%zu items\n", s->plan->phases[it->phase].id,
-           ps->done, ps->total, phase_status_to_string(ps->status), s->state->done,
-           s->state->total);
+    printf("\nphase %s: %zu/%zu %s; plan: %zu/%zu items\n", s->plan->phases[it->phase].id, ps->done,
+           ps->total, phase_status_to_string(ps->status), s->state->done, s->state->total);
 }
 
 static int tick_common(const Options *o, char **argv, bool tick) {
@@ -168,8 +167,8 @@ static int tick_common(const Options *o, char **argv, bool tick) {
     JournalEvent evs[2];
     size_t n = 0;
     if (override) {
-        evs[n++] = (JournalEvent){.type = EVENT_PHASE_OVERRIDE, .by = by, .phase = ph->id,
-                                  .reason = o->override_reason};
+        evs[n++] = (JournalEvent){
+            .type = EVENT_PHASE_OVERRIDE, .by = by, .phase = ph->id, .reason = o->override_reason};
     }
     evs[n++] = (JournalEvent){.type = tick ? EVENT_TICK : EVENT_UNTICK,
                               .by = by,

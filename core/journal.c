@@ -422,6 +422,11 @@ static int append_locked(Journal *j, JournalEvent *evs, size_t n, JournalEventFn
     if (r < 0) {
         return r;
     }
+    /* seq stops at 2^53, the largest integer any JSON reader gets exactly: a journal
+     * that claims to be there (a forged or damaged record) takes no more records */
+    if (n > (UINT64_C(1) << 53) || j->last_seq > (UINT64_C(1) << 53) - n) {
+        return -EOVERFLOW;
+    }
     if (end > j->offset && (r = set_aside_torn(j, end)) < 0) {
         return r;
     }

@@ -80,7 +80,8 @@ int journal_read(Journal *j, JournalEventFn fn, void *userdata);
  * Records other processes appended first are read and passed to fn before
  * ours get their seq numbers; on success ours are passed to fn too, after the
  * fdatasync has returned.  Fills seq/uid/at/host of evs.  Returns 0, -EROFS
- * (read-only or poisoned by an earlier failure), or the -errno of the failure. */
+ * (read-only or poisoned by an earlier failure), -EOVERFLOW (seq would pass 2^53),
+ * or the -errno of the failure. */
 /* Details of the contract, as implemented:
  * - evs are only written to on success; assigned uid and host strings belong to
  *   the journal and stay valid until its next journal_append or journal_free.

@@ -18,12 +18,12 @@ typedef enum PhaseStatus {
 
 typedef struct ItemState {
     bool done;
-    time_t at;         /* of the last tick/untick; 0 when never touched */
-    char *by;          /* owned; NULL when never touched */
-    char *note;        /* owned; the latest note, or NULL */
-    char *evidence;    /* owned; check value recorded with the tick, or NULL */
+    time_t at;      /* of the last tick/untick; 0 when never touched */
+    char *by;       /* owned; NULL when never touched */
+    char *note;     /* owned; the latest note, or NULL */
+    char *evidence; /* owned; check value recorded with the tick, or NULL */
     size_t n_notes;
-    uint64_t seq;      /* of the last tick/untick */
+    uint64_t seq; /* of the last tick/untick */
 } ItemState;
 
 typedef struct PhaseState {

@@ -165,8 +165,8 @@ void actions_override(App *a, size_t phase, const Item *it) {
         gated = state_gate(a->state, it, &missing) == -EPERM;
     }
     if (!gated && !evidence) {
-        app_message(a, ROLE_DIM, "Nothing to override: %s's dependencies are complete%s.",
-                    ph->id, it && it->check ? "" : " and the item has no check");
+        app_message(a, ROLE_DIM, "Nothing to override: %s's dependencies are complete%s.", ph->id,
+                    it && it->check ? "" : " and the item has no check");
         return;
     }
     a->pending_item = it;
@@ -174,7 +174,8 @@ void actions_override(App *a, size_t phase, const Item *it) {
     char msg[512];
     snprintf(msg, sizeof(msg), "%s%s%s\nThe reason is journaled with your name.",
              gated ? "Start phase " : "", gated ? ph->id : "",
-             gated ? " before its dependencies are complete." : "Tick without the check's evidence.");
+             gated ? " before its dependencies are complete."
+                   : "Tick without the check's evidence.");
     app_modal(a, OP_OVERRIDE_REASON, MODAL_PROMPT, "Override: why?", msg, NULL);
 }
 
@@ -226,8 +227,7 @@ static void override_accepted(App *a, const char *reason) {
             (JournalEvent){.type = EVENT_TICK, .item = it->id, .reason = reason, .extra = extra};
     }
     if (n) {
-        append(a, evs, n, ROLE_WARN, "Override journaled for %s: %s", it ? it->id : ph->id,
-               reason);
+        append(a, evs, n, ROLE_WARN, "Override journaled for %s: %s", it ? it->id : ph->id, reason);
     }
     cJSON_Delete(extra);
 }

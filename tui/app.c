@@ -82,8 +82,7 @@ int app_load_journal(App *a) {
     }
     a->journal_warned = journal_n_warnings(a->journal);
     if (r < 0) {
-        fprintf(stderr, "opsdeck: cannot read journal '%s': %s\n", a->journal_path,
-                strerror(-r));
+        fprintf(stderr, "opsdeck: cannot read journal '%s': %s\n", a->journal_path, strerror(-r));
         return r;
     }
     a->state_changed_at = a->state->last_at;

@@ -97,11 +97,11 @@ struct App {
     State *state;
     Timeline *timeline;
     time_t now;
-    time_t state_changed_at; /* last time the journal brought something new */
-    EventLog *activity;      /* the newest events, for the activity view and wallboard */
-    int inotify_fd;          /* watches the journal's directory; -1 when unavailable */
-    char *journal_name;      /* the journal's file name within that directory */
-    size_t journal_warned;   /* journal warnings shown so far */
+    time_t state_changed_at;   /* last time the journal brought something new */
+    EventLog *activity;        /* the newest events, for the activity view and wallboard */
+    int inotify_fd;            /* watches the journal's directory; -1 when unavailable */
+    char *journal_name;        /* the journal's file name within that directory */
+    size_t journal_warned;     /* journal warnings shown so far */
     struct WorkerPool *writer; /* appends the journal off the loop thread */
     bool append_in_flight;     /* the loop leaves the journal alone meanwhile */
     bool resync_pending;       /* the journal changed during a write: read it after */
@@ -129,15 +129,15 @@ struct App {
     PendingOp pending;
     const Item *pending_item; /* the item a note/override is for */
     size_t pending_phase;     /* the phase an override/start is for */
-    Help *help;   /* the help overlay when open */
+    Help *help;               /* the help overlay when open */
 
     char *message; /* status line; owned */
     Role message_role;
     time_t message_until;
 
-    char *search; /* last search, for n/N; owned */
-    char *filter_by;   /* activity filter: person; owned */
-    int filter_type;   /* activity filter: -1 all, else EventType */
+    char *search;    /* last search, for n/N; owned */
+    char *filter_by; /* activity filter: person; owned */
+    int filter_type; /* activity filter: -1 all, else EventType */
 
     int rotate_seconds; /* wallboard page rotation */
     int wall_page;

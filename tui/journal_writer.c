@@ -99,8 +99,7 @@ static void done(void *data, void *userdata) {
         cJSON_Delete(json);
     }
     if (j->r < 0) {
-        app_message(a, ROLE_FAIL, "NOT recorded: cannot write the journal (%s).%s",
-                    strerror(-j->r),
+        app_message(a, ROLE_FAIL, "NOT recorded: cannot write the journal (%s).%s", strerror(-j->r),
                     a->journal_failed
                         ? " The journal is now read-only; check the disk and restart opsdeck."
                         : "");

@@ -100,10 +100,8 @@ int loop_add_timer(App *a, long long deadline_ms, LoopTimerFn fn, void *userdata
     for (size_t i = 0; i < ELEMENTSOF(a->timers); i++) {
         if (a->timers[i].id == 0) {
             a->next_timer_id = a->next_timer_id % 1000000 + 1;
-            a->timers[i] = (struct LoopTimer){.id = a->next_timer_id,
-                                              .deadline_ms = deadline_ms,
-                                              .fn = fn,
-                                              .userdata = userdata};
+            a->timers[i] = (struct LoopTimer){
+                .id = a->next_timer_id, .deadline_ms = deadline_ms, .fn = fn, .userdata = userdata};
             return a->next_timer_id;
         }
     }

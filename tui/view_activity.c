@@ -7,7 +7,6 @@
 #include "tui/app.h"
 #include "tui/format.h"
 
-
 static Role type_role(const LoggedEvent *e) {
     switch (e->type) {
     case EVENT_TICK:

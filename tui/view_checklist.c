@@ -15,7 +15,7 @@ typedef struct ChecklistView {
     View base;
     bool *selectable;
     const Item **items; /* per row; NULL for headings */
-    size_t cap, n; /* of selectable and items */
+    size_t cap, n;      /* of selectable and items */
     size_t shown_phase; /* the phase the rows are for; SIZE_MAX before the first */
 } ChecklistView;
 
@@ -129,14 +129,16 @@ static void draw_phase_line(App *a, int y, int cols) {
         for (size_t k = 0; k < ph->depends.n; k++) {
             bool done = a->state->phases[ph->dep[k]].status == PHASE_COMPLETE;
             line_addf(&l, done ? ROLE_OK : ROLE_FAIL, " %s%s", ph->depends.v[k],
-                      done ? canvas_glyph(&a->canvas, "✓", "") : canvas_glyph(&a->canvas, "✗", "!"));
+                      done ? canvas_glyph(&a->canvas, "✓", "")
+                           : canvas_glyph(&a->canvas, "✗", "!"));
         }
     }
     if (ps->overridden) {
         line_add(&l, ROLE_WARN, "  overridden");
     }
     if (ph->point_of_no_return) {
-        line_addf(&l, ROLE_RISK_HIGH, "  %s point of no return", canvas_glyph(&a->canvas, "⚑", "!"));
+        line_addf(&l, ROLE_RISK_HIGH, "  %s point of no return",
+                  canvas_glyph(&a->canvas, "⚑", "!"));
     }
     line_draw(&a->canvas, &l, y, 0, cols, true, ROLE_NORMAL);
     line_free(&l);

@@ -41,8 +41,9 @@ static void draw(View *v, App *a, int y, int rows, int cols) {
     snprintf(text, sizeof(text), " %s", info[pv->id].title);
     canvas_fill(&a->canvas, row, 0, cols, ROLE_TITLE);
     canvas_put(&a->canvas, row++, 0, ROLE_TITLE, text, cols);
-    snprintf(text, sizeof(text), " Not connected yet: this view is filled by %s, which this "
-                                 "version of opsdeck does not have.",
+    snprintf(text, sizeof(text),
+             " Not connected yet: this view is filled by %s, which this "
+             "version of opsdeck does not have.",
              info[pv->id].capability);
     canvas_put(&a->canvas, ++row, 0, ROLE_WARN, text, cols);
     row += 2;
@@ -56,8 +57,7 @@ static void draw(View *v, App *a, int y, int rows, int cols) {
         }
     } else {
         for (size_t i = 0; i < p->n_checks; i++) {
-            put_entry(a, &row, end, cols, p->checks[i].id,
-                      check_kind_to_string(p->checks[i].kind));
+            put_entry(a, &row, end, cols, p->checks[i].id, check_kind_to_string(p->checks[i].kind));
         }
     }
 }

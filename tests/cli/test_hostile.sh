@@ -100,8 +100,9 @@ for note in "${notes[@]}"; do
 done
 [ $ok = 1 ] && t_ok "${#notes[@]} ticks with hostile notes are recorded and echoed safely"
 
-# names given with --as, and override reasons
-names=($'\e[2J' $'\e]0;x\a' $'\u009b1m' $'ev\u202eil' $'r\roverwrite' $'bs\b\b' $'nul?\x7f')
+# names given with --as, and override reasons: the byte chunks above, then sequences
+names=("${notes[@]:0:12}" $'\e[2J' $'\e]0;x\a' $'\u009b1m' $'ev\u202eil' $'r\roverwrite' $'bs\b\b'
+    $'nul?\x7f')
 ok=1
 for name in "${names[@]}"; do
     count "$name"

@@ -80,8 +80,8 @@ static int env_errno(const char *name, int dflt) {
     static const struct {
         const char *name;
         int value;
-    } names[] = {{"EIO", EIO}, {"ENOSPC", ENOSPC}, {"EDQUOT", EDQUOT}, {"EROFS", EROFS},
-                 {"EINTR", EINTR}};
+    } names[] = {
+        {"EIO", EIO}, {"ENOSPC", ENOSPC}, {"EDQUOT", EDQUOT}, {"EROFS", EROFS}, {"EINTR", EINTR}};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (strcmp(s, names[i].name) == 0) {
             return names[i].value;
@@ -120,8 +120,8 @@ __attribute__((constructor)) static void shim_init(void) {
         return;
     }
     char *copy = strdup(paths);
-    for (char *save = NULL, *tok = strtok_r(copy, ":", &save);
-         tok && S.n_suffixes < MAX_SUFFIXES; tok = strtok_r(NULL, ":", &save)) {
+    for (char *save = NULL, *tok = strtok_r(copy, ":", &save); tok && S.n_suffixes < MAX_SUFFIXES;
+         tok = strtok_r(NULL, ":", &save)) {
         S.suffixes[S.n_suffixes++] = tok;
     }
     S.ops = parse_ops(getenv("OPSDECK_SHIM_OPS"));

@@ -48,9 +48,9 @@ typedef struct Sweep {
     const char *shim, *jcrash, *opsdeck;
     char *work; /* scratch directory, removed at the end */
     unsigned events, ticks;
-    long tried, survived;     /* crash points */
-    long checks_failed;       /* TAP lines "not ok" */
-    long partial_batches;     /* crash points that left part of an unacked batch readable */
+    long tried, survived; /* crash points */
+    long checks_failed;   /* TAP lines "not ok" */
+    long partial_batches; /* crash points that left part of an unacked batch readable */
     bool verbose;
 } Sweep;
 

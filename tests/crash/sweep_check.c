@@ -174,8 +174,8 @@ bool check_journal(const char *path, const Acks *acks, size_t max_extra, bool by
     }
     if (recs.n > acks->n + max_extra) {
         fail(why, size,
-             "%zu records but %zu acknowledged: more than the %zu of the append in flight",
-             recs.n, acks->n, max_extra);
+             "%zu records but %zu acknowledged: more than the %zu of the append in flight", recs.n,
+             acks->n, max_extra);
         goto out;
     }
     ok = true;
@@ -188,8 +188,7 @@ out:
     return ok;
 }
 
-static bool check_torn_file(const char *path, const char *torn, size_t n, char *why,
-                            size_t size) {
+static bool check_torn_file(const char *path, const char *torn, size_t n, char *why, size_t size) {
     char *tpath = NULL, *data = NULL;
     size_t len = 0;
     bool ok = false;

@@ -58,8 +58,13 @@ static void prepare(const Run *r, bool torn_start, Acks *acks) {
     }
     char uid[33];
     journal_uid_new(uid);
-    JournalEvent ev = {.seq = PREFILL + 1, .uid = uid, .at = 1795000000, .by = "torn",
-                       .host = "h", .type = EVENT_TICK, .item = "t"};
+    JournalEvent ev = {.seq = PREFILL + 1,
+                       .uid = uid,
+                       .at = 1795000000,
+                       .by = "torn",
+                       .host = "h",
+                       .type = EVENT_TICK,
+                       .item = "t"};
     char *line;
     size_t len;
     if (journal_encode(&ev, &line, &len) < 0 || write(journal_fd(j), line, 40) != 40) {
@@ -207,8 +212,7 @@ void sweep_kill(Sweep *s, const char *when, unsigned events, unsigned batch, boo
     run_done(&r);
 }
 
-void sweep_fail(Sweep *s, const char *ops, const char *err_name, unsigned events,
-                bool torn_start) {
+void sweep_fail(Sweep *s, const char *ops, const char *err_name, unsigned events, bool torn_start) {
     Run r;
     run_init(&r, s);
     char name[96];
@@ -240,8 +244,7 @@ void sweep_fail(Sweep *s, const char *ops, const char *err_name, unsigned events
                 snprintf(why, sizeof(why), "%s", bad);
             } else if (strcmp(fail_err, err_name) != 0) {
                 ok = false;
-                snprintf(why, sizeof(why), "the append failed with %s, not %s", fail_err,
-                         err_name);
+                snprintf(why, sizeof(why), "the append failed with %s, not %s", fail_err, err_name);
             }
         }
         size_t extra = 0;
@@ -257,8 +260,8 @@ void sweep_fail(Sweep *s, const char *ops, const char *err_name, unsigned events
         env_free(env);
         acks_free(&acks);
     }
-    report(s, total > 0 && failures == 0, name, "%ld failure points (every %s call 1..%ld), %ld failed",
-           total, ops, total, failures);
+    report(s, total > 0 && failures == 0, name,
+           "%ld failure points (every %s call 1..%ld), %ld failed", total, ops, total, failures);
     run_done(&r);
 }
 
@@ -286,10 +289,13 @@ void sweep_short(Sweep *s, const char *then_err, unsigned events) {
         if (ok) {
             parse_jcrash(c.out, &acks, &fail_err, err, sizeof(err), &bad);
             int want = then_err ? 1 : 0;
-            if (child_exit(&c) != want || bad || (then_err && (!fail_err || strcmp(fail_err, then_err)))) {
+            if (child_exit(&c) != want || bad ||
+                (then_err && (!fail_err || strcmp(fail_err, then_err)))) {
                 ok = false;
                 snprintf(why, sizeof(why), "exit %d (want %d), %s", child_exit(&c), want,
-                         bad ? bad : fail_err ? fail_err : "no failure");
+                         bad        ? bad
+                         : fail_err ? fail_err
+                                    : "no failure");
             } else if (!then_err && acks.n != events) {
                 ok = false;
                 snprintf(why, sizeof(why), "%zu of %u acknowledged", acks.n, events);
@@ -307,8 +313,8 @@ void sweep_short(Sweep *s, const char *then_err, unsigned events) {
         env_free(env);
         acks_free(&acks);
     }
-    report(s, total > 0 && failures == 0, name, "%ld writes cut short (every write 1..%ld), %ld failed",
-           total, total, failures);
+    report(s, total > 0 && failures == 0, name,
+           "%ld writes cut short (every write 1..%ld), %ld failed", total, total, failures);
     run_done(&r);
 }
 

@@ -86,8 +86,7 @@ int main(int argc, char **argv) {
     s.shim = shim ? shim : (shim = sibling(argv[0], "shim.so"));
     s.jcrash = jcrash ? jcrash : (jcrash = sibling(argv[0], "../tools/jcrash"));
     if (access(s.shim, R_OK) != 0 || access(s.jcrash, X_OK) != 0) {
-        fprintf(stderr, "crashsweep: need %s and %s (make check builds them)\n", s.shim,
-                s.jcrash);
+        fprintf(stderr, "crashsweep: need %s and %s (make check builds them)\n", s.shim, s.jcrash);
         return 2;
     }
     s.work = make_work();

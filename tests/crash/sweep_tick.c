@@ -88,8 +88,8 @@ static int run_tick(const Sweep *s, const TickRun *r, unsigned t, const char *no
                     char *const extra[], Child *c) {
     char item[16];
     snprintf(item, sizeof(item), "i%u", t);
-    char *argv[] = {(char *)s->opsdeck, "tick", r->plan, item, "--note", (char *)note, "--as",
-                    "crash", NULL};
+    char *argv[] = {(char *)s->opsdeck, "tick", r->plan, item, "--note",
+                    (char *)note,       "--as", "crash", NULL};
     char *env[16] = {r->env_state, "OPSDECK_NOW=2026-11-28T22:30:00Z", "LC_ALL=C.UTF-8"};
     size_t n = 3;
     for (size_t i = 0; extra && extra[i] && n < 15; i++) {
@@ -158,8 +158,8 @@ static bool check_tick(const Sweep *s, const TickRun *r, unsigned t, const Child
     }
     if (!killed && (child_exit(c) != 1 || strstr(c->out, "ticked ") ||
                     (!strstr(c->err, "NOT recorded") && !strstr(c->err, "cannot open journal")))) {
-        snprintf(why, size, "tick %u: exit %d, a failed sync not reported: %s%s", t,
-                 child_exit(c), c->out, c->err);
+        snprintf(why, size, "tick %u: exit %d, a failed sync not reported: %s%s", t, child_exit(c),
+                 c->out, c->err);
         return false;
     }
     Acks acks = {0};
@@ -193,8 +193,8 @@ static bool check_tick(const Sweep *s, const TickRun *r, unsigned t, const Child
     char want[64];
     snprintf(want, sizeof(want), "torn record of %zu bytes", torn);
     if (torn > 0 ? !strstr(retry.err, want) : strstr(retry.err, "warning") != NULL) {
-        snprintf(why, size, "the next tick %s: %s", torn ? "did not set the torn tail aside" : "warned",
-                 retry.err);
+        snprintf(why, size, "the next tick %s: %s",
+                 torn ? "did not set the torn tail aside" : "warned", retry.err);
         child_done(&retry);
         return false;
     }
@@ -224,8 +224,7 @@ void sweep_tick(Sweep *s, const char *when, const char *fail_err, unsigned ticks
     tick_init(&r, s, ticks);
     char name[96];
     if (fail_err) {
-        snprintf(name, sizeof(name), "opsdeck tick, sync fails with %s, %u ticks", fail_err,
-                 ticks);
+        snprintf(name, sizeof(name), "opsdeck tick, sync fails with %s, %u ticks", fail_err, ticks);
     } else {
         snprintf(name, sizeof(name), "opsdeck tick killed %s, %u ticks", when, ticks);
     }
@@ -254,8 +253,8 @@ void sweep_tick(Sweep *s, const char *when, const char *fail_err, unsigned ticks
     for (unsigned t = 1; t <= ticks; t++) {
         for (long m = 1; m <= r.calls[t]; m++) {
             restore(&r, t);
-            char *at = fail_err ? fmt("OPSDECK_SHIM_FAIL_AT=%ld", m)
-                                : fmt("OPSDECK_SHIM_KILL_AT=%ld", m);
+            char *at =
+                fail_err ? fmt("OPSDECK_SHIM_FAIL_AT=%ld", m) : fmt("OPSDECK_SHIM_KILL_AT=%ld", m);
             char *how = fail_err ? fmt("OPSDECK_SHIM_ERRNO=%s", fail_err)
                                  : fmt("OPSDECK_SHIM_KILL_WHEN=%s", when);
             char *extra[] = {sfx, at, how, fail_err ? "OPSDECK_SHIM_OPS=sync" : NULL, NULL};
@@ -278,7 +277,7 @@ void sweep_tick(Sweep *s, const char *when, const char *fail_err, unsigned ticks
         }
     }
     free(sfx);
-    report(s, points > 0 && failures == 0, name, "%ld crash points (every call of every tick), %ld failed",
-           points, failures);
+    report(s, points > 0 && failures == 0, name,
+           "%ld crash points (every call of every tick), %ld failed", points, failures);
     tick_done(&r);
 }

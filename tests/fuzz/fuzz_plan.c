@@ -55,9 +55,13 @@ static void fold_and_time(const Plan *p) {
     uint64_t seq = 0;
     for (size_t i = 0; i < p->n_all_items; i++) {
         const Item *it = p->all_items[i];
-        JournalEvent ev = {.seq = ++seq, .uid = "00000000000000000000000000000000",
-                           .at = 1795000000 + (time_t)i * 60, .by = "fuzz", .host = "h",
-                           .type = i % 3 == 2 ? EVENT_UNTICK : EVENT_TICK, .item = it->id};
+        JournalEvent ev = {.seq = ++seq,
+                           .uid = "00000000000000000000000000000000",
+                           .at = 1795000000 + (time_t)i * 60,
+                           .by = "fuzz",
+                           .host = "h",
+                           .type = i % 3 == 2 ? EVENT_UNTICK : EVENT_TICK,
+                           .item = it->id};
         ev.type_name = event_type_to_string(ev.type);
         FUZZ_CHECK(state_apply(st, &ev) == 0, "state_apply");
     }

@@ -52,7 +52,8 @@ static size_t utf8_seq(const unsigned char *s, size_t n, unsigned *cp) {
 
 static bool cp_forbidden(unsigned cp, unsigned flags) {
     if (cp < 0x20) {
-        return !((cp == '\n' && (flags & TEXT_KEEP_NEWLINE)) || (cp == '\t' && (flags & TEXT_KEEP_TAB)));
+        return !((cp == '\n' && (flags & TEXT_KEEP_NEWLINE)) ||
+                 (cp == '\t' && (flags & TEXT_KEEP_TAB)));
     }
     return cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
            (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f || cp == 0x061c ||
