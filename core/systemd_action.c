@@ -28,7 +28,7 @@ const char *systemd_action_method(ActionKind kind) {
     }
 }
 
-static const char *verb(ActionKind kind) {
+const char *systemd_action_verb(ActionKind kind) {
     switch (kind) {
     case ACTION_SYSTEMD_START:
         return "start";
@@ -163,7 +163,7 @@ static int run_unit(sd_bus *bus, const Action *a, const char *unit, bool user_bu
                     FILE *log, char **ret_result) {
     sd_bus_error error = SD_BUS_ERROR_NULL;
     sd_bus_message *reply = NULL;
-    const char *v = verb(a->kind);
+    const char *v = systemd_action_verb(a->kind);
     int r =
         sd_bus_call_method(bus, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER,
                            systemd_action_method(a->kind), &error, &reply, "ss", unit, "replace");
@@ -317,7 +317,7 @@ static void call_next(SystemdActionRun *run);
 
 static void job_ended(SystemdActionRun *run, const char *result) {
     const char *unit = run->action->units.v[run->next];
-    progress(run, "%s %s: %s", verb(run->action->kind), unit, result);
+    progress(run, "%s %s: %s", systemd_action_verb(run->action->kind), unit, result);
     if (run->cancelled) {
         run_free(run);
         return;
@@ -357,8 +357,8 @@ static int on_reply(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) 
     if (e) {
         int r = -sd_bus_message_get_errno(m);
         _cleanup_(freep) char *why = systemd_bus_error_reason(e, r, false);
-        progress(run, "%s %s: cannot queue the job: %s", verb(run->action->kind), unit,
-                 why ? why : "?");
+        progress(run, "%s %s: cannot queue the job: %s", systemd_action_verb(run->action->kind),
+                 unit, why ? why : "?");
         if (run->cancelled) {
             run_free(run);
             return 0;
@@ -371,7 +371,7 @@ static int on_reply(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) 
         finish(run, "error", -EBADMSG);
         return 0;
     }
-    progress(run, "%s %s: job %s queued", verb(run->action->kind), unit, job);
+    progress(run, "%s %s: job %s queued", systemd_action_verb(run->action->kind), unit, job);
     if (run->cancelled) {
         run_free(run);
         return 0;
@@ -411,7 +411,7 @@ static void call_next(SystemdActionRun *run) {
     }
     int r = send_next(run);
     if (r < 0) {
-        progress(run, "%s %s: cannot send the call: %s", verb(run->action->kind),
+        progress(run, "%s %s: cannot send the call: %s", systemd_action_verb(run->action->kind),
                  run->action->units.v[run->next], strerror(-r));
         finish(run, "error", r);
     }

@@ -12,6 +12,8 @@
 /* The Manager method for a systemd.* action kind ("StartUnit"...), or NULL when
  * the kind is not a systemd action. */
 const char *systemd_action_method(ActionKind kind);
+/* "start", "stop", "restart", "reload": the verb operators read. */
+const char *systemd_action_verb(ActionKind kind);
 
 /* Blocking, for the command line.  Connects to the system bus (user_bus: the
  * user manager's), calls the method for each unit of a in order and waits for

@@ -137,25 +137,12 @@ void services_link_stop(App *a, ServicesView *sv) {
 
 /* ---- unit actions ---- */
 
-static const char *verb_of(ActionKind k) {
-    switch (k) {
-    case ACTION_SYSTEMD_START:
-        return "start";
-    case ACTION_SYSTEMD_STOP:
-        return "stop";
-    case ACTION_SYSTEMD_RESTART:
-        return "restart";
-    default:
-        return "reload";
-    }
-}
-
 bool services_run_unit(const ServicesView *sv, const char *unit) {
     return sv->run && sv->run->run && strcmp(sv->run->unit, unit) == 0;
 }
 
 const char *services_run_verb(const ServicesView *sv) {
-    return sv->run ? verb_of(sv->run->action.kind) : "";
+    return sv->run ? systemd_action_verb(sv->run->action.kind) : "";
 }
 
 const char *services_run_line(const ServicesView *sv) {
@@ -164,28 +151,31 @@ const char *services_run_line(const ServicesView *sv) {
 
 void services_ask(App *a, ServicesView *sv, const Service *svc, ActionKind kind) {
     if (app_is_readonly(a)) {
-        app_message(a, ROLE_READONLY, "Read-only: units cannot be %sed from here.", verb_of(kind));
+        app_message(a, ROLE_READONLY, "Read-only: units cannot be %sed from here.",
+                    systemd_action_verb(kind));
         return;
     }
     if (!a->units || !systemd_units_bus(a->units)) {
-        app_message(a, ROLE_FAIL, "Cannot %s '%s': systemd is unavailable (%s).", verb_of(kind),
-                    svc->unit,
+        app_message(a, ROLE_FAIL, "Cannot %s '%s': systemd is unavailable (%s).",
+                    systemd_action_verb(kind), svc->unit,
                     a->units && systemd_units_error(a->units) ? systemd_units_error(a->units)
                                                               : "not connected yet");
         return;
     }
     if (sv->run && sv->run->run) {
-        app_message(a, ROLE_WARN, "Wait: '%s %s' is still running.", verb_of(sv->run->action.kind),
-                    sv->run->unit);
+        app_message(a, ROLE_WARN, "Wait: '%s %s' is still running.",
+                    systemd_action_verb(sv->run->action.kind), sv->run->unit);
         return;
     }
     sv->ask_service = svc;
     sv->ask_kind = kind;
     char title[64], msg[512];
-    snprintf(title, sizeof(title), "%c%s unit", verb_of(kind)[0] - 'a' + 'A', verb_of(kind) + 1);
+    snprintf(title, sizeof(title), "%c%s unit", systemd_action_verb(kind)[0] - 'a' + 'A',
+             systemd_action_verb(kind) + 1);
     bool typed = svc->critical && (kind == ACTION_SYSTEMD_STOP || kind == ACTION_SYSTEMD_RESTART);
-    snprintf(msg, sizeof(msg), "%s %s?%s\nThe action is journaled with your name.", verb_of(kind),
-             svc->unit, typed ? "\nIt is marked critical: type its name to go ahead." : "");
+    snprintf(msg, sizeof(msg), "%s %s?%s\nThe action is journaled with your name.",
+             systemd_action_verb(kind), svc->unit,
+             typed ? "\nIt is marked critical: type its name to go ahead." : "");
     app_modal(a, OP_UNIT_ACTION, typed ? MODAL_TYPE_TO_CONFIRM : MODAL_CONFIRM, title, msg,
               typed ? svc->unit : NULL);
 }
@@ -247,8 +237,8 @@ static void on_action(SystemdActionRun *run, bool done, const char *line, const 
     }
     sv->end_pending = sv->end.action && sv->end_result;
     if (r < 0) {
-        app_message(a, ROLE_FAIL, "%s %s: %s. Enter opens its journal.", verb_of(ur->action.kind),
-                    ur->unit, ur->line ? ur->line : result);
+        app_message(a, ROLE_FAIL, "%s %s: %s. Enter opens its journal.",
+                    systemd_action_verb(ur->action.kind), ur->unit, ur->line ? ur->line : result);
     }
     journal_end(a, sv);
     systemd_units_refresh(a->units);
@@ -264,7 +254,8 @@ static void run_unit(App *a, ServicesView *sv, const Service *svc, ActionKind ki
             ur->id = NULL;
         }
         run_free(ur);
-        app_message(a, ROLE_FAIL, "Cannot %s '%s': out of memory.", verb_of(kind), svc->unit);
+        app_message(a, ROLE_FAIL, "Cannot %s '%s': out of memory.", systemd_action_verb(kind),
+                    svc->unit);
         return;
     }
     ur->unit_v[0] = ur->unit;
@@ -279,7 +270,8 @@ static void run_unit(App *a, ServicesView *sv, const Service *svc, ActionKind ki
     }
     JournalEvent ev = {.type = EVENT_ACTION_START, .action = ur->id, .extra = extra};
     char msg[256];
-    snprintf(msg, sizeof(msg), "%s %s: journaled; the job is running", verb_of(kind), svc->unit);
+    snprintf(msg, sizeof(msg), "%s %s: journaled; the job is running", systemd_action_verb(kind),
+             svc->unit);
     bool ok = targets && !sv->end_pending && journal_writer_append(a, &ev, 1, ROLE_DIM, msg);
     cJSON_Delete(extra);
     if (!ok) {
@@ -301,7 +293,7 @@ static void run_unit(App *a, ServicesView *sv, const Service *svc, ActionKind ki
     }
     free(ur->line);
     ur->line = NULL;
-    if (asprintf(&ur->line, "%s %s: calling systemd…", verb_of(kind), svc->unit) < 0) {
+    if (asprintf(&ur->line, "%s %s: calling systemd…", systemd_action_verb(kind), svc->unit) < 0) {
         ur->line = NULL;
     }
     services_bus_kick(a);
@@ -320,7 +312,7 @@ void services_modal_done(App *a, bool accepted, const char *input) {
     }
     if (!a->units || !systemd_units_bus(a->units)) {
         app_message(a, ROLE_FAIL, "Cannot %s '%s': systemd is unavailable now.",
-                    verb_of(sv->ask_kind), svc->unit);
+                    systemd_action_verb(sv->ask_kind), svc->unit);
         return;
     }
     run_unit(a, sv, svc, sv->ask_kind);
