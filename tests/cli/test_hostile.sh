@@ -21,7 +21,7 @@ HOSTILE_BYTES=0
 # checks, are sampled: every option, every byte otherwise
 REFUSE_OPTS="--note --as --override" BYTE_STEP=1
 [ -n "${OPSDECK_UNDER_VALGRIND:-}" ] && REFUSE_OPTS="--note" BYTE_STEP=8
-count() { HOSTILE_BYTES=$((HOSTILE_BYTES + ${#1})); }
+count() { local LC_ALL=C; HOSTILE_BYTES=$((HOSTILE_BYTES + ${#1})); } # bytes, not characters
 
 # outputs_safe NAME JOURNAL PLAN: every reading command's stdout and stderr is safe
 outputs_safe() {
