@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# make check-valgrind: the command-line suites (tests/cli/) with every opsdeck command
-# run under valgrind memcheck: invalid reads and writes, uses of uninitialised memory,
-# bad frees, and definite or indirect leaks.  A wrapper in a temporary directory
-# stands in for $BUILD/opsdeck; each process logs to its own file and any non-empty
-# log is a failure (its exit code, 97, also fails the test that ran it).  The last
-# line is "N passed, N failed" with the valgrind errors counted as failures.
+# make check-valgrind: the command-line suites (tests/cli/; SUITES="cli e2e" adds the
+# panel sessions, whose screen waits are tight for a program slowed down 20 times)
+# with every opsdeck process run under valgrind memcheck: invalid reads and writes,
+# uses of uninitialised memory, bad frees, definite and indirect leaks
+# (tests/sanitizer/valgrind.supp lists the few inside libraries).  A wrapper in a
+# temporary directory stands in for $BUILD/opsdeck; each process logs to its own file
+# and any memcheck error in one is a failure (its exit code, 97, also fails the test
+# that ran it).  The last line is "N passed, N failed" with the processes that had
+# errors counted as failures.
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -18,6 +21,7 @@ cat >"$vg/opsdeck" <<WRAP
 #!/bin/sh
 exec valgrind --quiet --error-exitcode=97 --leak-check=full --show-leak-kinds=definite,indirect \\
     --errors-for-leak-kinds=definite,indirect --track-origins=yes --num-callers=30 \\
+    --suppressions="$PWD/tests/sanitizer/valgrind.supp" \\
     --log-file="$vg/vg.%p" "$PWD/$BUILD/opsdeck" "\$@"
 WRAP
 chmod +x "$vg/opsdeck"
