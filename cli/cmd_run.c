@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/out.h"
+#include "cli/secrets.h"
 #include "core/action_run.h"
 #include "core/timeutil.h"
 
@@ -181,6 +182,7 @@ int cmd_run(const Options *o, int argc, char **argv) {
     if (rc != EXIT_OK) {
         return rc;
     }
+    (void)cli_print_secret_warnings(s.plan, stderr);
     const Action *a = plan_find_action(s.plan, argv[1]);
     if (!a) {
         rc = unknown_action(s.plan, argv[1]);

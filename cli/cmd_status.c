@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "cli/out.h"
 #include "cli/services.h"
+#include "cli/secrets.h"
 #include "core/duration.h"
 #include "core/timeline.h"
 #include "core/timeutil.h"
@@ -207,6 +208,7 @@ int cmd_status(const Options *o, int argc, char **argv) {
     if (rc != EXIT_OK) {
         return rc;
     }
+    (void)cli_print_secret_warnings(s.plan, stderr);
     _cleanup_(timeline_freep) Timeline *tl = NULL;
     if (timeline_compute(s.plan, s.state, time_now(), &tl) < 0) {
         fprintf(stderr, "opsdeck: cannot compute the timeline: out of memory\n");

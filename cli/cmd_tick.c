@@ -6,6 +6,7 @@
 #include "cli/checks.h"
 #include "cli/cli.h"
 #include "cli/out.h"
+#include "cli/secrets.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 
@@ -143,6 +144,7 @@ static int tick_common(const Options *o, char **argv, bool tick) {
     if (rc != EXIT_OK) {
         return rc;
     }
+    (void)cli_print_secret_warnings(s.plan, stderr);
     const Item *it = plan_find_item(s.plan, argv[1]);
     if (!it) {
         rc = refuse_unknown_item(s.plan, argv[1]);

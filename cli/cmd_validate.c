@@ -3,6 +3,21 @@
 
 #include "cli/cli.h"
 #include "cli/out.h"
+#include "core/db_secrets.h"
+
+/* Credentials at risk are warnings: the plan is still valid (exit 0). */
+static void add_secret_warnings(const Plan *p, DiagList *d) {
+    for (size_t i = 0; i < p->n_databases; i++) {
+        const Database *db = &p->databases[i];
+        _cleanup_(freep) char *w = NULL;
+        if (db_secrets_option_file_warning(p, db, &w) < 0) {
+            diag_warn(d, db->pos.line, db->pos.col,
+                      "cannot check the option file of database '%s': out of memory", db->id);
+        } else if (w) {
+            diag_warn(d, db->pos.line, db->pos.col, "%s", w);
+        }
+    }
+}
 
 int cmd_validate(const Options *o, int argc, char **argv) {
     const char *path = argv[0];
@@ -12,6 +27,9 @@ int cmd_validate(const Options *o, int argc, char **argv) {
         return EXIT_FAILED;
     }
     int r = plan_load(path, d, &p);
+    if (r >= 0) {
+        add_secret_warnings(p, d);
+    }
     diag_sort(d);
     diag_print(d, stderr);
     if (r == -EINVAL) {

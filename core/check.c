@@ -96,6 +96,37 @@ static int read_password(CheckSpec *s, const char *env) {
     return dup_opt(v, &s->password);
 }
 
+int check_plan_path(const Plan *p, const char *path, char **ret) {
+    _cleanup_(freep) char *expanded = check_expand_home(path);
+    if (!expanded) {
+        return -ENOMEM;
+    }
+    if (expanded[0] == '/' || !p->file) {
+        *ret = TAKE_PTR(expanded);
+        return 0;
+    }
+    /* relative to the plan file's directory, absolute when it exists */
+    const char *slash = strrchr(p->file, '/');
+    _cleanup_(freep) char *dir =
+        slash ? strndup(p->file, slash == p->file ? 1 : (size_t)(slash - p->file)) : strdup(".");
+    if (!dir) {
+        return -ENOMEM;
+    }
+    _cleanup_(freep) char *abs = realpath(dir, NULL);
+    char *out = NULL;
+    if (asprintf(&out, "%s/%s", abs ? abs : dir, expanded) < 0) {
+        return -ENOMEM;
+    }
+    *ret = out;
+    return 0;
+}
+
+/* check_plan_path, NULL staying NULL. */
+static int plan_path_opt(const Plan *p, const char *path, char **ret) {
+    *ret = NULL;
+    return path ? check_plan_path(p, path, ret) : 0;
+}
+
 int check_spec_new(const Plan *p, const Check *c, unsigned flags, CheckSpec **ret) {
     _cleanup_(check_spec_freep) CheckSpec *s = calloc(1, sizeof(*s));
     if (!s) {
@@ -107,6 +138,7 @@ int check_spec_new(const Plan *p, const Check *c, unsigned flags, CheckSpec **re
     if (dup_opt(c->id, &s->id) < 0 || dup_opt(c->path, &s->path) < 0 ||
         dup_opt(c->url, &s->url) < 0 || dup_opt(c->query, &s->query) < 0 ||
         dup_opt(c->command, &s->command) < 0 || dup_opt(c->unit, &s->unit) < 0 ||
+        plan_path_opt(p, c->ca_file, &s->ca_file) < 0 ||
         copy_threshold(&c->warn, &s->warn, &s->warn_str) < 0 ||
         copy_threshold(&c->fail, &s->fail, &s->fail_str) < 0 ||
         copy_threshold(&c->expect, &s->expect, &s->expect_str) < 0) {
@@ -118,7 +150,7 @@ int check_spec_new(const Plan *p, const Check *c, unsigned flags, CheckSpec **re
         if (dup_opt(db->id, &s->db_id) < 0 || dup_opt(db->host, &s->db_host) < 0 ||
             dup_opt(db->user, &s->db_user) < 0 || dup_opt(db->database, &s->db_name) < 0 ||
             dup_opt(db->socket, &s->db_socket) < 0 ||
-            dup_opt(db->option_file, &s->db_option_file) < 0 ||
+            plan_path_opt(p, db->option_file, &s->db_option_file) < 0 ||
             read_password(s, db->password_env) < 0) {
             return -ENOMEM;
         }
@@ -146,10 +178,10 @@ CheckSpec *check_spec_free(CheckSpec *s) {
         explicit_bzero(s->password, strlen(s->password));
         free(s->password);
     }
-    char *strs[] = {s->id,       s->path,      s->url,         s->query,      s->command,
-                    s->unit,     s->warn_str,  s->fail_str,    s->expect_str, s->db_id,
-                    s->db_host,  s->db_user,   s->db_name,     s->db_socket,  s->db_option_file,
-                    s->redis_id, s->redis_url, s->password_env};
+    char *strs[] = {s->id,       s->path,      s->url,          s->query,      s->command,
+                    s->unit,     s->warn_str,  s->fail_str,     s->expect_str, s->db_id,
+                    s->db_host,  s->db_user,   s->db_name,      s->db_socket,  s->db_option_file,
+                    s->redis_id, s->redis_url, s->password_env, s->ca_file};
     for (size_t i = 0; i < ELEMENTSOF(strs); i++) {
         free(strs[i]);
     }

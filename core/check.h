@@ -53,6 +53,7 @@ typedef struct CheckSpec {
     char *id;
     CheckKind kind;
     char *path, *url, *query, *command, *unit;
+    char *ca_file; /* http: the CA certificate(s) to verify with, resolved; NULL: the system's */
     Threshold warn, fail, expect; /* .str points into strs below */
     char *warn_str, *fail_str, *expect_str;
     int64_t timeout_ms;
@@ -72,6 +73,10 @@ typedef struct CheckSpec {
  * the password from the environment — call this on the loop thread).
  * Returns 0, -ENOMEM. */
 int check_spec_new(const Plan *p, const Check *c, unsigned flags, CheckSpec **ret);
+/* A path the plan names (an option_file, a ca_file) as the checks open it: "~/"
+ * is the home directory, a relative path is relative to the plan file's
+ * directory.  Returns 0 and a new string, or -ENOMEM. */
+int check_plan_path(const Plan *p, const char *path, char **ret);
 /* Wipes the password; accepts NULL; returns NULL. */
 CheckSpec *check_spec_free(CheckSpec *s);
 DEFINE_FREEP(CheckSpec, check_spec_free)

@@ -85,6 +85,7 @@ typedef struct Check {
     CheckKind kind;
     const char *path;     /* disk */
     const char *url;      /* http */
+    const char *ca_file;  /* http: CA certificate file to verify the server with, as written */
     const char *database; /* sql: database id */
     const char *query;    /* sql */
     const char *redis;    /* redis: redis id */

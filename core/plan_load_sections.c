@@ -18,7 +18,8 @@ static const char *const redis_keys[] = {"id", "url", "password_env", NULL};
 static const char *const *const check_keys[_CHECK_KIND_MAX] = {
     [CHECK_DISK] = (const char *const[]){CHECK_COMMON, "path", "warn", "fail", NULL},
     [CHECK_MEMORY] = (const char *const[]){CHECK_COMMON, "warn", "fail", NULL},
-    [CHECK_HTTP] = (const char *const[]){CHECK_COMMON, "url", "expect", "warn", "fail", NULL},
+    [CHECK_HTTP] =
+        (const char *const[]){CHECK_COMMON, "url", "ca_file", "expect", "warn", "fail", NULL},
     [CHECK_SQL] =
         (const char *const[]){CHECK_COMMON, "database", "query", "expect", "warn", "fail", NULL},
     [CHECK_REDIS] =
@@ -186,8 +187,8 @@ static void load_check(Loader *L, const YNode *n, void *out) {
     if (k < 0) {
         /* still report unknown keys and inline secrets against every kind's keys */
         static const char *const any_check_keys[] = {
-            CHECK_COMMON, "path", "url",  "database", "query",  "redis",
-            "command",    "unit", "warn", "fail",     "expect", NULL,
+            CHECK_COMMON, "path", "url",  "ca_file", "database", "query", "redis",
+            "command",    "unit", "warn", "fail",    "expect",   NULL,
         };
         schema_keys(L, n, any_check_keys, what);
         return;
@@ -208,6 +209,7 @@ static void load_check(Loader *L, const YNode *n, void *out) {
         c->path = "/";
     }
     c->url = schema_str(L, n, "url", k == CHECK_HTTP, what);
+    c->ca_file = schema_str(L, n, "ca_file", false, what);
     c->database = schema_str(L, n, "database", k == CHECK_SQL, what);
     const YNode *dbn = schema_get(L, n, "database");
     c->database_pos = node_pos(dbn ? dbn : n);

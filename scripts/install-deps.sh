@@ -7,7 +7,10 @@ PKGS="build-essential pkg-config libncurses-dev libyaml-dev libsystemd-dev libgi
 default-libmysqlclient-dev libhiredis-dev libcurl4-openssl-dev libcjson-dev zlib1g-dev
 libcmocka-dev libssl-dev tmux git jq clang libclang-rt-14-dev
 man-db groff-base libxml2-utils zsh debhelper dpkg-dev lintian libmd4c-dev htop clang-format-16
-mariadb-server mariadb-client redis-server procps systemd dbus"
+mariadb-server mariadb-client redis-server procps systemd dbus openssl"
+# make demo: its private systemd brings up a network of its own (ip), and its
+# stand-in web app (and the tests' HTTP servers) run on python3
+PKGS="$PKGS iproute2 python3"
 
 missing=""
 for p in $PKGS; do

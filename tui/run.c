@@ -14,6 +14,7 @@
 #include "tui/app.h"
 #include "tui/journal_writer.h"
 #include "tui/loop.h"
+#include "tui/secret_notice.h"
 #include "tui/sync_panel.h"
 #include "tui/tui.h"
 
@@ -169,6 +170,7 @@ int tui_run(const TuiConfig *cfg, Plan *plan, char *journal_path, Journal *journ
         rc = 1;
         goto out;
     }
+    secret_notice_show(&a);
     if (watch_journal(&a) < 0) {
         /* live updates need inotify; without it the panel still works */
         app_message(&a, ROLE_WARN,

@@ -15,6 +15,14 @@ run() {
     RC=$?
     printf '%s\n' "$OUT" >>"$ALL_OUT"
 }
+# run_json NAME CMD...: OUT is stdout only (the JSON), ERR stderr (warnings); both kept
+run_json() {
+    shift
+    OUT=$("$@" 2>"$T_TMP/stderr")
+    RC=$?
+    ERR=$(cat "$T_TMP/stderr")
+    printf '%s\n%s\n' "$OUT" "$ERR" >>"$ALL_OUT"
+}
 jqc() { jq -r "$1" <<<"$JSON"; }
 check_field() { jq -r --arg id "$1" ".checks[] | select(.id == \$id) | .$2" <<<"$JSON"; }
 
@@ -28,7 +36,7 @@ checks:
 phases:
   - { id: a, title: A, items: [{ id: a.1, text: x }] }
 EOF
-run status "$OPSDECK" status --json --state "$J" "$T_TMP/host.yaml"
+run_json status "$OPSDECK" status --json --state "$J" "$T_TMP/host.yaml"
 JSON=$OUT
 want=$(df --output=pcent / | tail -1 | tr -dc 0-9)
 got=$(check_field root value | tr -dc 0-9)
@@ -73,7 +81,7 @@ phases:
       - { id: a.wrong, text: page that is not there, check: wrong }
 EOF
     start=$(date +%s%N)
-    run status "$OPSDECK" status --json --state "$J" "$T_TMP/http.yaml"
+    run_json status "$OPSDECK" status --json --state "$J" "$T_TMP/http.yaml"
     ms=$((($(date +%s%N) - start) / 1000000))
     JSON=$OUT
     equals "http: 200 is ok when 200 is expected" "ok 200" \
@@ -154,7 +162,7 @@ phases:
       - { id: a.queue, text: queue drained, check: queue }
 EOF
     start=$(date +%s%N)
-    run status "$OPSDECK" status --json --state "$J" "$T_TMP/db.yaml"
+    run_json status "$OPSDECK" status --json --state "$J" "$T_TMP/db.yaml"
     ms=$((($(date +%s%N) - start) / 1000000))
     JSON=$OUT
     for q in products:"SELECT COUNT(*) FROM products" total:"SELECT SUM(price) FROM products" \
@@ -170,6 +178,9 @@ EOF
         "$(check_field contacts status) $(check_field contacts value)"
     contains "an option file readable by others is flagged" "readable by others" \
         "$(check_field open note)"
+    contains "status warns about it on stderr" \
+        "opsdeck: warning: database 'db-open': option file $T_TMP/open.cnf is readable by others (mode 0644); run chmod 600 $T_TMP/open.cnf" \
+        "$ERR"
     equals "a missing password variable is unknown" unknown "$(check_field nopass status)"
     contains "it names the variable" "T_UNSET_PASSWORD" "$(check_field nopass error)"
     equals "a failing query fails the check" fail "$(check_field badsql status)"
@@ -216,7 +227,7 @@ checks:
 phases:
   - { id: a, title: A, items: [{ id: a.1, text: x }] }
 EOF
-    run status "$OPSDECK" status --json --state "$J" "$T_TMP/redis.yaml"
+    run_json status "$OPSDECK" status --json --state "$J" "$T_TMP/redis.yaml"
     JSON=$OUT
     equals "redis: LLEN is the value, '> 2' warns" "warn $(redis_cli LLEN jobs)" \
         "$(check_field jobs status) $(check_field jobs value)"
@@ -226,7 +237,7 @@ EOF
     deadline=$((SECONDS + 10))
     state=
     while [ $SECONDS -lt $deadline ]; do
-        run status "$OPSDECK" status --json --state "$J" "$T_TMP/redis.yaml"
+        run_json status "$OPSDECK" status --json --state "$J" "$T_TMP/redis.yaml"
         JSON=$OUT
         state=$(check_field ping status)
         [ "$state" = fail ] && break
@@ -238,7 +249,7 @@ EOF
     redis_start "$REDIS_PORT" >/dev/null
     deadline=$((SECONDS + 10))
     while [ $SECONDS -lt $deadline ]; do
-        run status "$OPSDECK" status --json --state "$J" "$T_TMP/redis.yaml"
+        run_json status "$OPSDECK" status --json --state "$J" "$T_TMP/redis.yaml"
         JSON=$OUT
         state=$(check_field ping status)
         [ "$state" = ok ] && break
@@ -257,10 +268,10 @@ checks:
 phases:
   - { id: a, title: A, items: [{ id: a.1, text: x }] }
 EOF
-    run status env T_REDIS_PASSWORD="$DB_PASS" "$OPSDECK" status --json --state "$J" "$T_TMP/auth.yaml"
+    run_json status env T_REDIS_PASSWORD="$DB_PASS" "$OPSDECK" status --json --state "$J" "$T_TMP/auth.yaml"
     JSON=$OUT
     equals "redis: AUTH with the password from password_env" ok "$(check_field ping status)"
-    run status env T_REDIS_PASSWORD=wrong "$OPSDECK" status --json --state "$J" "$T_TMP/auth.yaml"
+    run_json status env T_REDIS_PASSWORD=wrong "$OPSDECK" status --json --state "$J" "$T_TMP/auth.yaml"
     JSON=$OUT
     equals "redis: a wrong password fails" fail "$(check_field ping status)"
     contains "with Redis's answer" "AUTH" "$(check_field ping error)"
