@@ -12,6 +12,13 @@
 #
 # SD_EXCH is the exchange directory: bind-mounted at the same path inside, so
 # files written on either side are seen on both.
+#
+# Opt-ins, set before sd_boot (the defaults are what the tests rely on):
+#   SD_NETNS=1        its own network namespace too, with only lo (brought up):
+#                     servers in there may take any port without touching the
+#                     host's; sd_exec enters it as well
+#   SD_OWNER_PID=PID  the watchdog also ends the systemd once PID is gone, so it
+#                     cannot outlive a script that was killed without its traps
 SD_BIN=${SD_BIN:-/lib/systemd/systemd}
 SD_PID=
 SD_UNSHARE_PID=
@@ -42,7 +49,7 @@ sd_can_boot() {
         return 1
     fi
     local c
-    for c in unshare nsenter setsid mount; do
+    for c in unshare nsenter setsid mount $([ "${SD_NETNS:-0}" = 1 ] && echo ip); do
         if ! command -v "$c" >/dev/null 2>&1; then
             SD_SKIP="'$c' is not installed"
             return 1
@@ -57,10 +64,13 @@ sd_can_boot() {
 
 # The script that runs as PID 1 of the new namespaces until it execs systemd.
 _sd_write_init() {
-    local base=$1 init=$2
+    local base=$1 init=$2 net=:
+    # a new network namespace starts with lo down: nothing could reach 127.0.0.1
+    [ "${SD_NETNS:-0}" = 1 ] && net="ip link set lo up"
     cat >"$init" <<INIT
 #!/bin/sh
 set -e
+$net
 mount --make-rprivate /
 mount -t tmpfs -o mode=0755 sdbase '$base'
 mkdir -p '$base/upper' '$base/work' '$base/root'
@@ -105,7 +115,13 @@ _sd_find_pid() {
     SD_PID=$1
 }
 
-sd_exec() { nsenter -t "$SD_PID" -m -p -- "$@"; }
+sd_exec() {
+    if [ "${SD_NETNS:-0}" = 1 ]; then
+        nsenter -t "$SD_PID" -m -p -n -- "$@"
+    else
+        nsenter -t "$SD_PID" -m -p -- "$@"
+    fi
+}
 
 # sd_boot [SECONDS]: boot and wait until systemd has finished starting up.
 sd_boot() {
@@ -114,14 +130,26 @@ sd_boot() {
     chmod 0755 "$T_TMP" "$SD_EXCH"
     base="$T_TMP/sdbase"
     _sd_write_init "$base" "$T_TMP/sd-init.sh"
-    setsid unshare --pid --fork --mount "$T_TMP/sd-init.sh" >"$T_TMP/sd-init.log" 2>&1 &
+    local net=
+    [ "${SD_NETNS:-0}" = 1 ] && net=--net
+    setsid unshare --pid --fork --mount $net "$T_TMP/sd-init.sh" >"$T_TMP/sd-init.log" 2>&1 &
     SD_UNSHARE_PID=$!
     # a watchdog: however the test goes, this systemd does not outlive SD_MAX_SECONDS
+    # (nor SD_OWNER_PID, when set: checked every second)
     (
         trap 'kill "$sp" 2>/dev/null; exit 0' TERM
-        sleep "${SD_MAX_SECONDS:-900}" &
-        sp=$!
-        wait "$sp" || exit 0
+        if [ -n "${SD_OWNER_PID:-}" ]; then
+            end=$((SECONDS + ${SD_MAX_SECONDS:-900}))
+            while [ $SECONDS -lt $end ] && kill -0 "$SD_OWNER_PID" 2>/dev/null; do
+                sleep 1 &
+                sp=$!
+                wait "$sp" || exit 0
+            done
+        else
+            sleep "${SD_MAX_SECONDS:-900}" &
+            sp=$!
+            wait "$sp" || exit 0
+        fi
         c=$(cat "/proc/$SD_UNSHARE_PID/task/$SD_UNSHARE_PID/children" 2>/dev/null)
         [ -n "$c" ] && kill -9 $c
     ) >/dev/null 2>&1 </dev/null &
