@@ -37,6 +37,7 @@ void sync_link_down(PanelSync *ps, const char *why) {
     }
     bool was_up = ps->link == LINK_UP;
     ps->link = LINK_DOWN;
+    sync_resolve_forget(ps); /* a name is looked up again on the next attempt */
     free(ps->why);
     ps->why = strdup(why && *why ? why : "connection failed");
     sync_round_stop(ps);
@@ -105,9 +106,10 @@ static void on_disconnect(const redisAsyncContext *ac, int status) {
 /* Open one connection and queue its login (AUTH, SELECT). */
 static bool open_one(PanelSync *ps, RedisLoop *slot) {
     const RedisUrl *u = &ps->target.url;
-    /* note: a host name is resolved here, blocking; plans name an address or a socket */
-    redisAsyncContext *ac =
-        u->socket ? redisAsyncConnectUnix(u->socket) : redisAsyncConnect(u->host, (int)u->port);
+    /* a host name was resolved first (sync_resolve.c): hiredis would block on DNS */
+    redisAsyncContext *ac = u->socket
+                                ? redisAsyncConnectUnix(u->socket)
+                                : redisAsyncConnect(ps->addr ? ps->addr : u->host, (int)u->port);
     if (!ac || ac->err) {
         char why[256];
         snprintf(why, sizeof(why), "%s", ac ? ac->errstr : "out of memory");
@@ -148,11 +150,22 @@ static void connect_all(PanelSync *ps) {
     }
     ps->link = LINK_CONNECTING;
     ps->a->dirty = true;
+    if (sync_resolve_needed(ps)) {
+        int r = sync_resolve_start(ps);
+        if (r < 0) {
+            sync_link_down(ps, strerror(-r));
+        }
+        return;
+    }
     if (!open_one(ps, &ps->cmd) || !open_one(ps, &ps->rd)) {
         return;
     }
     const char *ping[] = {"PING"};
     (void)sync_cmd_send(ps, on_ping, 1, ping, NULL);
+}
+
+void sync_link_resolved(PanelSync *ps) {
+    connect_all(ps);
 }
 
 /* ---- life ---- */
@@ -165,7 +178,7 @@ int sync_panel_new(App *a) {
     if (!ps) {
         return -ENOMEM;
     }
-    *ps = (PanelSync){.a = a, .lock_fd = -1, .cmd = {.fd = -1}, .rd = {.fd = -1}};
+    *ps = (PanelSync){.a = a, .lock_fd = -1, .resolve_fd = -1, .cmd = {.fd = -1}, .rd = {.fd = -1}};
     a->sync = ps;
     int r = sync_new(a->journal, a->actor, &ps->sync);
     if (r < 0) {
@@ -212,6 +225,7 @@ PanelSync *sync_panel_free(PanelSync *ps) {
     ps->round = sync_round_free(ps->round);
     redis_loop_close(&ps->cmd);
     redis_loop_close(&ps->rd);
+    sync_resolve_forget(ps);
     ps->writer = sync_writer_free(ps->writer);
     sync_unlock(ps);
     if (ps->lock_fd >= 0) {

@@ -28,6 +28,8 @@ struct PanelSync {
     Sync *sync;
     SyncWriter *writer; /* NULL: read-only, what the stream brings stays in memory */
     RedisLoop cmd, rd;  /* rounds and presence; XREAD */
+    char *addr;         /* the host name resolved (tui/sync_resolve.c), or NULL */
+    int resolve_fd;     /* a resolution in flight, or -1 */
     LinkState link;
     char *why; /* why down */
     int backoff_ms;
@@ -58,6 +60,16 @@ struct PanelSync {
     size_t folded; /* events folded: tells a settle that changed something */
     char badge[2][96];
 };
+
+/* tui/sync_resolve.c: a host name is resolved off the loop thread first. */
+bool sync_resolve_needed(const PanelSync *ps);
+/* Starts resolving; sync_link_resolved() or sync_link_down() follows.  Returns 0 or
+ * a negative errno. */
+int sync_resolve_start(PanelSync *ps);
+/* Drops the address (the next connect resolves again) and any resolution in flight. */
+void sync_resolve_forget(PanelSync *ps);
+/* tui/sync_link.c: connect to the address just resolved. */
+void sync_link_resolved(PanelSync *ps);
 
 /* tui/sync_panel.c */
 void sync_timer_set(PanelSync *ps, int *id, long long in_ms, LoopTimerFn fn);

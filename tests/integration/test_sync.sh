@@ -229,3 +229,19 @@ expect_screen "the panel reconnects by itself" "sync ok" 20
 expect_screen "and says it re-seeded the stream" "re-seeded" 5
 same_everywhere "after the panel outage"
 tm_keys q
+
+# ---- a host name: resolved off the loop thread (hiredis would block on DNS) ----
+sleep 0.3
+write_plan ""
+sed -i "s#redis://127.0.0.1:#redis://localhost:#" "$PLAN"
+tm_start 140 40 "$OPSDECK" --state "$T_TMP/alice.journal" --as alice "$PLAN"
+expect_screen "a sync URL naming a host (localhost) connects" "sync ok" 10
+tm_keys q
+sleep 0.3
+sed -i "s#redis://localhost:[0-9]*/#redis://opsdeck-no-such-host.invalid:6379/#" "$PLAN"
+tm_start 140 40 "$OPSDECK" --state "$T_TMP/alice.journal" --as alice "$PLAN"
+expect_screen "a host name that does not resolve: sync down" "sync down" 30
+expect_screen "with the resolver's reason" "cannot resolve 'opsdeck-no-such-host.invalid'" 30
+tm_keys 2
+expect_screen "keys keep answering meanwhile" "Item 1" 3
+tm_keys q
