@@ -6,40 +6,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 
 #include "core/check_internal.h"
-#include "core/redis_url.h"
+#include "core/redis_connect.h"
 
 #define MAX_ARGS 64
 
-static void conn_error(const CheckSpec *s, const redisContext *c, const char *what, CheckRaw *raw) {
-    raw->unreachable = true;
-    bool timeout = c && c->err == REDIS_ERR_IO && (errno == EAGAIN || errno == ETIMEDOUT);
-    if (timeout || (c && strstr(c->errstr, "timed out"))) {
-        check_raw_fail(raw, CHECK_STATUS_FAIL, "%s Redis '%s': no answer within %.1f s", what,
-                       s->redis_id, (double)s->timeout_ms / 1000);
-    } else {
-        check_raw_fail(raw, CHECK_STATUS_FAIL, "%s Redis '%s': %s", what, s->redis_id,
-                       c ? c->errstr : "out of memory");
-    }
-}
-
-/* Send argv; returns the reply (caller frees) or NULL with raw failed. */
-static redisReply *call(const CheckSpec *s, redisContext *c, int argc, const char **argv,
-                        const char *what, CheckRaw *raw) {
-    redisReply *r = redisCommandArgv(c, argc, argv, NULL);
-    if (!r) {
-        conn_error(s, c, what, raw);
-        return NULL;
-    }
-    if (r->type == REDIS_REPLY_ERROR) {
-        check_raw_fail(raw, CHECK_STATUS_FAIL, "%s: Redis '%s' answered: %s", what, s->redis_id,
-                       r->str);
-        freeReplyObject(r);
-        return NULL;
-    }
-    return r;
+/* A failure of the shared connect path: unreachable targets are retried sooner;
+ * a URL that cannot be used is unknown, not failing. */
+static void fail_with(CheckRaw *raw, int r, const char *error) {
+    raw->unreachable = redis_connect_unreachable(r);
+    check_raw_fail(raw, r == -EINVAL || r == -ENOMEM ? CHECK_STATUS_UNKNOWN : CHECK_STATUS_FAIL,
+                   "%s", error ? error : "out of memory");
 }
 
 static void take_value(const redisReply *r, CheckRaw *raw) {
@@ -63,7 +41,8 @@ static void take_value(const redisReply *r, CheckRaw *raw) {
     raw->judge = true;
 }
 
-static void run_command(const CheckSpec *s, redisContext *c, CheckRaw *raw) {
+static void run_command(const CheckSpec *s, const RedisEndpoint *e, redisContext *c,
+                        CheckRaw *raw) {
     _cleanup_(freep) char *copy = strdup(s->command ? s->command : "");
     const char *argv[MAX_ARGS];
     int argc = 0;
@@ -76,45 +55,15 @@ static void run_command(const CheckSpec *s, redisContext *c, CheckRaw *raw) {
         check_raw_fail(raw, CHECK_STATUS_UNKNOWN, "the check has no command");
         return;
     }
-    redisReply *r = call(s, c, argc, argv, argv[0], raw);
-    if (r) {
-        take_value(r, raw);
-        freeReplyObject(r);
-    }
-}
-
-static void run(const CheckSpec *s, const RedisUrl *u, CheckRaw *raw) {
-    struct timeval tv = {.tv_sec = s->timeout_ms / 1000, .tv_usec = (s->timeout_ms % 1000) * 1000};
-    redisContext *c = u->socket ? redisConnectUnixWithTimeout(u->socket, tv)
-                                : redisConnectWithTimeout(u->host, (int)u->port, tv);
-    if (!c || c->err) {
-        conn_error(s, c, "cannot connect to", raw);
-        if (c) {
-            redisFree(c);
-        }
+    redisReply *reply = NULL;
+    _cleanup_(freep) char *error = NULL;
+    int r = redis_call(e, c, argc, argv, argv[0], &reply, &error);
+    if (r < 0) {
+        fail_with(raw, r, error);
         return;
     }
-    (void)redisSetTimeout(c, tv);
-    redisReply *r = NULL;
-    if (s->password) {
-        const char *auth[] = {"AUTH", u->user ? u->user : s->password, s->password};
-        if (!(r = call(s, c, u->user ? 3 : 2, auth, "AUTH", raw))) {
-            goto out;
-        }
-        freeReplyObject(r);
-    }
-    if (u->db) {
-        char db[16];
-        snprintf(db, sizeof(db), "%u", u->db);
-        const char *sel[] = {"SELECT", db};
-        if (!(r = call(s, c, 2, sel, "SELECT", raw))) {
-            goto out;
-        }
-        freeReplyObject(r);
-    }
-    run_command(s, c, raw);
-out:
-    redisFree(c);
+    take_value(reply, raw);
+    freeReplyObject(reply);
 }
 
 void check_run_redis(const CheckSpec *s, CheckRaw *raw) {
@@ -129,19 +78,17 @@ void check_run_redis(const CheckSpec *s, CheckRaw *raw) {
                        s->password_env, s->redis_id);
         return;
     }
-    RedisUrl u = {0};
-    const char *why = NULL;
-    int r = redis_url_parse(s->redis_url, &u, &why);
+    RedisEndpoint e = {.id = s->redis_id,
+                       .url = s->redis_url,
+                       .password = s->password,
+                       .timeout_ms = s->timeout_ms};
+    redisContext *c = NULL;
+    _cleanup_(freep) char *error = NULL;
+    int r = redis_connect(&e, &c, &error);
     if (r < 0) {
-        check_raw_fail(raw, CHECK_STATUS_UNKNOWN, "redis URL of '%s': %s", s->redis_id,
-                       r == -ENOMEM ? "out of memory" : why);
+        fail_with(raw, r, error);
         return;
     }
-    if (u.tls) {
-        check_raw_fail(raw, CHECK_STATUS_UNKNOWN,
-                       "rediss:// (TLS) is not supported by this build's checks");
-    } else {
-        run(s, &u, raw);
-    }
-    redis_url_done(&u);
+    run_command(s, &e, c, raw);
+    redisFree(c);
 }

@@ -2,9 +2,12 @@
  * rest grouped by kind; each row shows a status badge, the value, the latency,
  * the age of the result and why it is not ok.
  *
+ * Under the checks, the git, database and Redis panels (tui/health_panels.c).
+ *
  * The view owns the check engine (a->checks): it hands the engine's worker fd
  * and its next deadline to the loop, so checks run at their intervals on
- * worker threads and the loop thread only submits and collects. */
+ * worker threads and the loop thread only submits and collects.  The panels do
+ * the same with their own probes. */
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
@@ -18,6 +21,7 @@
 #include "tui/app.h"
 #include "tui/commands.h"
 #include "tui/format.h"
+#include "tui/health_panels.h"
 #include "tui/loop.h"
 
 #define HEADING SIZE_MAX
@@ -25,10 +29,13 @@
 typedef struct HealthView {
     View base;
     App *app;
-    int timer;         /* loop timer id; 0 = none */
-    bool fd_added;     /* the engine's fd is a loop source */
-    size_t *row_check; /* row → check index, HEADING for headings; owned */
-    bool *selectable;  /* owned */
+    int timer;            /* loop timer id; 0 = none */
+    bool fd_added;        /* the engine's fd is a loop source */
+    size_t *row_check;    /* row → check index, HEADING for other rows; owned */
+    size_t *row_target;   /* row → panel target, HEALTH_PANELS_NONE for other rows; owned */
+    bool *selectable;     /* owned */
+    HealthPanels *panels; /* git, database, Redis; owned, NULL when the plan has none */
+    bool panels_oom;      /* ... or when they could not start */
     size_t cap;
     size_t last_fail; /* failing checks at the last result, for the header badge */
 } HealthView;
@@ -56,20 +63,6 @@ static const char *badge(const CheckEntry *ce) {
     return names[ce->result.status];
 }
 
-/* "12 s ago", "3 min ago", "2 h ago". */
-static void format_age(long long s, char *buf, size_t size) {
-    if (s < 0) {
-        s = 0;
-    }
-    if (s < 120) {
-        snprintf(buf, size, "%lld s ago", s);
-    } else if (s < 7200) {
-        snprintf(buf, size, "%lld min ago", s / 60);
-    } else {
-        snprintf(buf, size, "%lld h ago", s / 3600);
-    }
-}
-
 static void check_row(App *a, const CheckEntry *ce, Line *l) {
     const CheckResult *r = &ce->result;
     const Check *c = ce->check;
@@ -86,7 +79,7 @@ static void check_row(App *a, const CheckEntry *ce, Line *l) {
         char ms[32], age[32];
         snprintf(ms, sizeof(ms), "%lld ms", r->latency_ms);
         long long secs = (long long)(a->now - r->checked_at);
-        format_age(secs, age, sizeof(age));
+        health_format_age(secs, age, sizeof(age));
         bool stale = secs * 1000 > 2 * c->interval_ms;
         line_addf(l, ROLE_DIM, "%8s  ", ms);
         line_addf(l, stale ? ROLE_STALE : ROLE_DIM, "%-11s", age);
@@ -131,11 +124,15 @@ static int reserve(HealthView *hv, size_t n) {
         if (rc) {
             hv->row_check = rc;
         }
+        size_t *rt = realloc(hv->row_target, n * sizeof(*rt));
+        if (rt) {
+            hv->row_target = rt;
+        }
         bool *sel = realloc(hv->selectable, n * sizeof(*sel));
         if (sel) {
             hv->selectable = sel;
         }
-        if (!rc || !sel) {
+        if (!rc || !rt || !sel) {
             return -1;
         }
         hv->cap = n;
@@ -148,6 +145,7 @@ static void add_heading(HealthView *hv, size_t *k, const char *text) {
     line_clear(l);
     line_addf(l, ROLE_TITLE, " %s", text);
     hv->row_check[*k] = HEADING;
+    hv->row_target[*k] = HEALTH_PANELS_NONE;
     hv->selectable[(*k)++] = false;
 }
 
@@ -156,20 +154,22 @@ static void add_check(HealthView *hv, App *a, size_t *k, size_t i) {
     line_clear(l);
     check_row(a, check_engine_entry(a->checks, i), l);
     hv->row_check[*k] = i;
+    hv->row_target[*k] = HEALTH_PANELS_NONE;
     hv->selectable[(*k)++] = true;
 }
 
 static void refresh(View *v, App *a) {
     HealthView *hv = (HealthView *)v;
     const Plan *p = a->plan;
-    if (!a->checks || reserve(hv, 2 * p->n_checks + _CHECK_KIND_MAX + 2) < 0) {
+    size_t n = 2 * p->n_checks + _CHECK_KIND_MAX + 2 + health_panels_max_rows(hv->panels);
+    if ((!a->checks && !hv->panels) || reserve(hv, n) < 0) {
         return;
     }
     a->now = time_now();
     size_t k = 0;
     ssize_t cur = state_current_phase(a->state);
     bool any_watched = false;
-    for (size_t i = 0; i < p->n_checks; i++) {
+    for (size_t i = 0; a->checks && i < p->n_checks; i++) {
         if (watched(a, &p->checks[i])) {
             if (!any_watched) {
                 char h[160];
@@ -180,7 +180,7 @@ static void refresh(View *v, App *a) {
             add_check(hv, a, &k, i);
         }
     }
-    for (int kind = 0; kind < _CHECK_KIND_MAX; kind++) {
+    for (int kind = 0; a->checks && kind < _CHECK_KIND_MAX; kind++) {
         bool heading = false;
         for (size_t i = 0; i < p->n_checks; i++) {
             if ((int)p->checks[i].kind != kind || watched(a, &p->checks[i])) {
@@ -193,10 +193,17 @@ static void refresh(View *v, App *a) {
             add_check(hv, a, &k, i);
         }
     }
+    if (hv->panels) {
+        for (size_t i = k; i < n; i++) {
+            hv->row_check[i] = HEADING;
+        }
+        health_panels_rows(hv->panels, a, v->rows, hv->row_target, hv->selectable, &k);
+    }
     list_set_rows(v->list, v->rows, hv->selectable, k);
 }
 
 static void draw(View *v, App *a, int y, int rows, int cols) {
+    HealthView *hv = (HealthView *)v;
     refresh(v, a); /* the ages move with the clock */
     Line h;
     line_init(&h);
@@ -213,13 +220,33 @@ static void draw(View *v, App *a, int y, int rows, int cols) {
         line_add(&h, ROLE_TITLE, ", ");
         line_addf(&h, fail ? ROLE_FAIL : ROLE_TITLE, "%zu fail", fail);
         line_addf(&h, ROLE_TITLE, ", %zu unknown", check_engine_count(e) - ok - warn - fail);
-        line_add(&h, ROLE_DIM, "   Enter: run the selected check now");
+    } else {
+        line_add(&h, a->plan->n_checks ? ROLE_FAIL : ROLE_TITLE,
+                 a->plan->n_checks ? " — the checks cannot run: out of memory" : " — no checks");
+    }
+    if (hv->panels) {
+        size_t down = health_panels_failing(hv->panels);
+        line_add(&h, ROLE_TITLE, "; panels: ");
+        if (down) {
+            line_addf(&h, ROLE_FAIL, "%zu of %zu down", down, health_panels_count(hv->panels));
+        } else {
+            line_addf(&h, ROLE_OK, "%zu ok", health_panels_count(hv->panels));
+        }
+    } else if (hv->panels_oom) {
+        line_add(&h, ROLE_FAIL, "; panels: cannot probe git, databases, Redis: out of memory");
+    }
+    if (a->checks || hv->panels) {
+        line_add(&h, ROLE_DIM,
+                 hv->panels ? "   Enter: run the selected check or probe now"
+                            : "   Enter: run the selected check now");
     }
     line_draw(&a->canvas, &h, y, 0, cols, true, ROLE_TITLE);
     line_free(&h);
-    if (!a->checks || check_engine_count(a->checks) == 0) {
+    if ((!a->checks || check_engine_count(a->checks) == 0) && !hv->panels) {
         canvas_put(&a->canvas, y + 2, 2, ROLE_DIM,
-                   a->checks ? "The plan has no checks." : "The checks cannot run: out of memory.",
+                   a->checks || !a->plan->n_checks
+                       ? "The plan has no checks, no repo, no databases and no Redis targets."
+                       : "The checks cannot run: out of memory.",
                    cols - 4);
         return;
     }
@@ -235,11 +262,15 @@ static void schedule(App *a, HealthView *hv);
 
 static bool command(View *v, App *a, int cmd) {
     HealthView *hv = (HealthView *)v;
-    if (cmd != CMD_OPEN || !a->checks || v->list->n_rows == 0) {
+    if (cmd != CMD_OPEN || (!a->checks && !hv->panels) || v->list->n_rows == 0) {
         return false;
     }
-    size_t i = hv->row_check[v->list->selected];
-    if (i == HEADING) {
+    size_t sel = v->list->selected, i = hv->row_check[sel];
+    if (hv->row_target[sel] != HEALTH_PANELS_NONE) {
+        health_panels_probe_now(hv->panels, a, hv->row_target[sel]);
+        return true;
+    }
+    if (i == HEADING || !a->checks) {
         return true;
     }
     const char *id = a->plan->checks[i].id;
@@ -308,7 +339,9 @@ static void free_view(View *v) {
         }
         a->checks = check_engine_free(a->checks);
     }
+    hv->panels = health_panels_free(hv->panels, a);
     free(hv->row_check);
+    free(hv->row_target);
     free(hv->selectable);
     view_list_done(v);
     free(hv);
@@ -336,6 +369,9 @@ View *view_health_new(App *a) {
     if (a->plan->n_checks && check_engine_new(a->plan, 0, flags, &a->checks) == 0) {
         hv->fd_added = loop_add_fd(a, check_engine_fd(a->checks), POLLIN, on_results, hv) == 0;
         schedule(a, hv); /* every check is due now */
+    }
+    if (a->mode != APP_WALLBOARD) { /* the wallboard shows no panels: probe nothing */
+        hv->panels = health_panels_new(a, &hv->panels_oom);
     }
     return &hv->base;
 }
