@@ -88,7 +88,8 @@ static const Command table[] = {
      "open",
      "Enter",
      {'\n', '\r', K(KEY_ENTER)},
-     "open the phase's checklist / show the item's details / run the check now",
+     "open the phase's checklist / show the item's details / run the check or probe "
+     "the target now",
      IN_TIMELINE | IN_CHECKLIST | IN_HEALTH,
      false,
      false,
