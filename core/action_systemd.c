@@ -49,7 +49,10 @@ int action_exec_systemd(ActionCtx *c, bool dry_run) {
         setvbuf(log, NULL, _IOLBF, 0);
     }
     _cleanup_(freep) char *result = NULL;
-    int r = systemd_action_run(&a, s->user_bus, dry_run, log, &result);
+    /* cancelled (a signal to `opsdeck run`, a panel quitting): the wait stops,
+     * the job keeps running in systemd, and the end is journaled "detached" */
+    int r = systemd_action_run_cancellable(
+        &a, s->user_bus, dry_run, dry_run ? -1 : action_cancel_fd(c->cancel), log, &result);
     if (log) {
         fclose(log);
     }

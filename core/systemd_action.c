@@ -3,6 +3,7 @@
 #include "core/systemd_action.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #include "core/systemd_bus.h"
 #include "core/text.h"
+#include "core/timeutil.h"
 
 #define MAX_SEEN 64
 
@@ -137,14 +139,37 @@ static int dry_run(const Action *a, bool user_bus, FILE *log, char **ret_result)
     return set_result(ret_result, "dry-run");
 }
 
-/* Wait until the JobRemoved of job arrives; its result in *ret. */
-static int wait_job(sd_bus *bus, Seen *seen, const char *job, const char **ret) {
-    for (;;) {
-        const char *res = seen_find(seen, job);
-        if (res) {
-            *ret = res;
-            return 0;
-        }
+/* Wait for the bus (its fd, its next timeout) or for cancel_fd (-1: none).
+ * Returns 0 when the bus may have something to process, -ECANCELED once
+ * cancel_fd is readable, or a negative errno.  A signal (EINTR) is 0: the
+ * caller looks again, and a signal handler that cancels makes cancel_fd
+ * readable before it returns. */
+static int wait_bus(sd_bus *bus, int cancel_fd) {
+    if (cancel_fd < 0) {
+        int r = sd_bus_wait(bus, UINT64_MAX);
+        return r < 0 && r != -EINTR ? r : 0;
+    }
+    int fd = sd_bus_get_fd(bus), ev = sd_bus_get_events(bus);
+    if (fd < 0 || ev < 0) {
+        return fd < 0 ? fd : ev;
+    }
+    int timeout = -1;
+    uint64_t until = 0;
+    if (sd_bus_get_timeout(bus, &until) >= 0 && until != UINT64_MAX) {
+        long long now_us = time_mono_ms() * 1000;
+        long long left = (long long)until - now_us;
+        timeout = left <= 0 ? 0 : (int)MIN((left + 999) / 1000, 60000LL);
+    }
+    struct pollfd p[2] = {{.fd = fd, .events = (short)ev}, {.fd = cancel_fd, .events = POLLIN}};
+    if (poll(p, 2, timeout) < 0) {
+        return errno == EINTR ? 0 : -errno;
+    }
+    return p[1].revents ? -ECANCELED : 0;
+}
+
+/* Process the bus until done(state) or cancel_fd; 0, -ECANCELED or an errno. */
+static int pump(sd_bus *bus, int cancel_fd, bool (*done)(const void *state), const void *state) {
+    while (!done(state)) {
         int r = sd_bus_process(bus, NULL);
         if (r < 0) {
             return r;
@@ -152,27 +177,62 @@ static int wait_job(sd_bus *bus, Seen *seen, const char *job, const char **ret) 
         if (r > 0) {
             continue;
         }
-        r = sd_bus_wait(bus, UINT64_MAX);
-        if (r < 0 && r != -EINTR) {
+        r = wait_bus(bus, cancel_fd);
+        if (r < 0) {
             return r;
         }
     }
+    return 0;
 }
 
-static int run_unit(sd_bus *bus, const Action *a, const char *unit, bool user_bus, Seen *seen,
-                    FILE *log, char **ret_result) {
-    sd_bus_error error = SD_BUS_ERROR_NULL;
-    sd_bus_message *reply = NULL;
+typedef struct JobWait {
+    const Seen *seen;
+    const char *job;
+} JobWait;
+
+static bool job_seen(const void *state) {
+    const JobWait *w = state;
+    return seen_find(w->seen, w->job) != NULL;
+}
+
+static bool call_answered(const void *state) {
+    return *(sd_bus_message *const *)state != NULL;
+}
+
+static int on_call_reply(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+    *(sd_bus_message **)userdata = sd_bus_message_ref(m);
+    return 0;
+}
+
+/* Queue the job of one unit and wait for its JobRemoved.  On cancel (-ECANCELED)
+ * nothing is logged; *ret_job (may be NULL) is the job queued, if known. */
+static int run_unit(sd_bus *bus, const Action *a, const char *unit, bool user_bus, int cancel_fd,
+                    Seen *seen, FILE *log, char **ret_result, char **ret_job) {
     const char *v = systemd_action_verb(a->kind);
-    int r =
-        sd_bus_call_method(bus, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER,
-                           systemd_action_method(a->kind), &error, &reply, "ss", unit, "replace");
+    sd_bus_message *reply = NULL;
+    sd_bus_slot *slot = NULL;
+    int r = sd_bus_call_method_async(bus, &slot, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER,
+                                     systemd_action_method(a->kind), on_call_reply, &reply, "ss",
+                                     unit, "replace");
+    if (r >= 0) {
+        r = pump(bus, cancel_fd, call_answered, &reply);
+    }
+    sd_bus_slot_unref(slot); /* unanswered (cancelled): the reply is dropped */
+    if (r == -ECANCELED) {
+        (void)set_result(ret_result, "detached");
+        return r;
+    }
+    const sd_bus_error *error = reply ? sd_bus_message_get_error(reply) : NULL;
+    if (r >= 0 && error) {
+        r = -sd_bus_message_get_errno(reply);
+        r = r < 0 ? r : -EIO;
+    }
     if (r < 0) {
-        char *why = systemd_bus_error_reason(&error, r, user_bus);
+        char *why = systemd_bus_error_reason(error, r, user_bus);
         logf_(log, "%s %s: cannot queue the job: %s", v, unit, why ? why : "out of memory");
         free(why);
-        int q = set_result(ret_result, systemd_bus_error_word(&error, r));
-        sd_bus_error_free(&error);
+        int q = set_result(ret_result, systemd_bus_error_word(error, r));
+        sd_bus_message_unref(reply);
         return q < 0 ? q : r;
     }
     const char *job = NULL;
@@ -184,14 +244,24 @@ static int run_unit(sd_bus *bus, const Action *a, const char *unit, bool user_bu
         return r;
     }
     logf_(log, "%s %s: job %s queued", v, unit, job);
-    const char *result = NULL;
-    r = wait_job(bus, seen, job, &result);
-    sd_bus_message_unref(reply);
+    JobWait w = {.seen = seen, .job = job};
+    r = pump(bus, cancel_fd, job_seen, &w);
+    if (r == -ECANCELED) {
+        if (ret_job) {
+            *ret_job = strdup(job);
+        }
+        sd_bus_message_unref(reply);
+        (void)set_result(ret_result, "detached");
+        return r;
+    }
     if (r < 0) {
+        sd_bus_message_unref(reply);
         logf_(log, "%s %s: lost the bus while waiting for the job: %s", v, unit, strerror(-r));
         (void)set_result(ret_result, "error");
         return r;
     }
+    const char *result = seen_find(seen, job);
+    sd_bus_message_unref(reply);
     logf_(log, "%s %s: %s", v, unit, result);
     int q = set_result(ret_result, result);
     if (q < 0) {
@@ -200,8 +270,33 @@ static int run_unit(sd_bus *bus, const Action *a, const char *unit, bool user_bu
     return strcmp(result, "done") == 0 ? 0 : -EIO;
 }
 
+/* Stopped waiting: say what is known, in one line (the action's error). */
+static void log_detached(FILE *log, const Action *a, size_t i, const char *job) {
+    size_t rest = a->units.n - i - 1;
+    char more[96] = "";
+    if (rest) {
+        snprintf(more, sizeof(more), "; %zu more unit%s not touched", rest, rest == 1 ? "" : "s");
+    }
+    if (job) {
+        logf_(log,
+              "%s %s: stopped waiting for job %s before systemd finished it; the job keeps "
+              "running in systemd (systemctl status %s)%s",
+              systemd_action_verb(a->kind), a->units.v[i], job, a->units.v[i], more);
+    } else {
+        logf_(log,
+              "%s %s: stopped waiting before systemd answered; the job may have been queued and "
+              "keeps running in systemd (systemctl status %s)%s",
+              systemd_action_verb(a->kind), a->units.v[i], a->units.v[i], more);
+    }
+}
+
 int systemd_action_run(const Action *a, bool user_bus, bool dry_run_only, FILE *log,
                        char **ret_result) {
+    return systemd_action_run_cancellable(a, user_bus, dry_run_only, -1, log, ret_result);
+}
+
+int systemd_action_run_cancellable(const Action *a, bool user_bus, bool dry_run_only, int cancel_fd,
+                                   FILE *log, char **ret_result) {
     if (!a || !systemd_action_method(a->kind)) {
         return -EINVAL;
     }
@@ -240,7 +335,12 @@ int systemd_action_run(const Action *a, bool user_bus, bool dry_run_only, FILE *
     for (size_t i = 0; i < a->units.n; i++) {
         free(result);
         result = NULL;
-        r = run_unit(bus, a, a->units.v[i], user_bus, &seen, log, &result);
+        _cleanup_(freep) char *job = NULL;
+        r = run_unit(bus, a, a->units.v[i], user_bus, cancel_fd, &seen, log, &result, &job);
+        if (r == -ECANCELED) {
+            log_detached(log, a, i, job);
+            break;
+        }
         if (r < 0) {
             if (i + 1 < a->units.n) {
                 logf_(log, "%s: stopped after %s; %zu unit%s not touched", a->id, a->units.v[i],
@@ -249,8 +349,14 @@ int systemd_action_run(const Action *a, bool user_bus, bool dry_run_only, FILE *
             break;
         }
     }
-    (void)sd_bus_call_method(bus, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "Unsubscribe", NULL,
-                             NULL, "");
+    /* Unsubscribe is not waited for when cancelled: the caller is on its way out */
+    if (r == -ECANCELED) {
+        (void)sd_bus_call_method_async(bus, NULL, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER,
+                                       "Unsubscribe", NULL, NULL, "");
+    } else {
+        (void)sd_bus_call_method(bus, SYSTEMD_DEST, SYSTEMD_PATH, SYSTEMD_MANAGER, "Unsubscribe",
+                                 NULL, NULL, "");
+    }
     seen_clear(&seen);
     sd_bus_slot_unref(slot);
     sd_bus_flush_close_unref(bus);
@@ -446,6 +552,10 @@ int systemd_action_start_async(sd_bus *bus, const Action *a, bool interactive,
         *ret = run;
     }
     return 0;
+}
+
+const char *systemd_action_job(const SystemdActionRun *run) {
+    return run ? run->job : NULL;
 }
 
 void systemd_action_cancel(SystemdActionRun *run) {

@@ -29,6 +29,13 @@ const char *systemd_action_verb(ActionKind kind);
  * could not be reached or a call failed; -EIO when a job ended otherwise;
  * -EINVAL when a is not a systemd action. */
 int systemd_action_run(const Action *a, bool user_bus, bool dry_run, FILE *log, char **ret_result);
+/* The same, and it stops waiting once cancel_fd (-1: none; an eventfd, a pipe)
+ * becomes readable: a signal, a panel that quits.  Stopping does NOT cancel
+ * the job: systemd keeps running what it has queued; the units after it are
+ * not touched.  Then *ret_result is "detached", a line says which job is left
+ * running, and -ECANCELED is returned. */
+int systemd_action_run_cancellable(const Action *a, bool user_bus, bool dry_run, int cancel_fd,
+                                   FILE *log, char **ret_result);
 
 /* Asynchronous, for the panel: the jobs are followed through an existing bus
  * connection driven by the caller's event loop (see core/systemd_units.h).
@@ -48,6 +55,10 @@ typedef void (*SystemdActionCallback)(SystemdActionRun *run, bool done, const ch
  * itself until the final callback), or a negative errno. */
 int systemd_action_start_async(struct sd_bus *bus, const Action *a, bool interactive,
                                SystemdActionCallback cb, void *userdata, SystemdActionRun **ret);
+
+/* The object path of the job being awaited, or NULL (the call has not been
+ * answered yet).  Owned by the run. */
+const char *systemd_action_job(const SystemdActionRun *run);
 
 /* Stop following (the jobs already queued in systemd keep running); no final
  * callback is made.  NULL is fine. */

@@ -23,6 +23,7 @@ typedef struct UnitEntry {
     sd_bus_slot *load_call;      /* LoadUnit in flight */
     sd_bus_slot *unit_call;      /* GetAll(Unit) in flight */
     sd_bus_slot *type_call;      /* GetAll(Service/Timer) in flight */
+    sd_bus_slot *mem_call;       /* Get(MemoryCurrent) in flight: one sample at a time */
     sd_bus_slot *match;          /* PropertiesChanged on path */
     bool answered;               /* the first read is complete (or failed) */
     bool again_unit, again_type; /* changed while a read was in flight: read once more */
@@ -61,6 +62,7 @@ static void entry_drop_calls(UnitEntry *e) {
     e->load_call = sd_bus_slot_unref(e->load_call);
     e->unit_call = sd_bus_slot_unref(e->unit_call);
     e->type_call = sd_bus_slot_unref(e->type_call);
+    e->mem_call = sd_bus_slot_unref(e->mem_call);
     e->match = sd_bus_slot_unref(e->match);
 }
 
@@ -288,7 +290,10 @@ static int on_properties_changed(sd_bus_message *m, void *userdata, sd_bus_error
     if (ours || theirs) {
         touch(e);
     }
-    /* MainPID, NRestarts and MemoryCurrent move with the state; read them again */
+    /* MainPID and NRestarts are signalled (EmitsChangedSignal) and arrive with
+     * the change itself; MemoryCurrent is not, so read the type's properties
+     * again when the state moves (and systemd_units_sample_memory() samples it
+     * while someone shows it) */
     if ((ours && (state || invalid)) || (theirs && invalid)) {
         read_unit(e, ours && invalid, true);
     }
@@ -590,6 +595,54 @@ const UnitStatus *systemd_units_find(const SystemdUnits *s, const char *unit) {
 
 struct sd_bus *systemd_units_bus(const SystemdUnits *s) {
     return s->conn == SYSTEMD_UNAVAILABLE ? NULL : s->bus;
+}
+
+/* ---- sampling memory ---- */
+
+static int on_memory(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
+    UnitEntry *e = userdata;
+    e->mem_call = sd_bus_slot_unref(e->mem_call);
+    uint64_t v = 0;
+    if (sd_bus_message_is_method_error(m, NULL) || sd_bus_message_read(m, "v", "t", &v) < 0) {
+        return 0; /* gone or reloaded meanwhile: its next event reads it again */
+    }
+    if (v != e->st.memory) {
+        e->st.memory = v;
+        touch(e);
+    }
+    return 0;
+}
+
+/* A state in which the unit has a cgroup whose memory moves. */
+static bool has_processes(const UnitStatus *st) {
+    static const char *const states[] = {"active", "reloading", "activating", "deactivating"};
+    for (size_t i = 0; st->active && i < ELEMENTSOF(states); i++) {
+        if (!strcmp(st->active, states[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+int systemd_units_sample_memory(SystemdUnits *s) {
+    if (!s->bus || s->conn == SYSTEMD_UNAVAILABLE) {
+        return 0;
+    }
+    int n = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        UnitEntry *e = &s->u[i];
+        const char *ti = type_iface(e->st.unit);
+        if (!e->path || e->mem_call || !ti || e->st.is_timer || !e->st.known ||
+            !has_processes(&e->st)) {
+            continue;
+        }
+        if (sd_bus_call_method_async(s->bus, &e->mem_call, SYSTEMD_DEST, e->path,
+                                     "org.freedesktop.DBus.Properties", "Get", on_memory, e, "ss",
+                                     ti, "MemoryCurrent") >= 0) {
+            n++;
+        }
+    }
+    return n;
 }
 
 void systemd_units_refresh(SystemdUnits *s) {

@@ -1,7 +1,10 @@
 #pragma once
 /* Live status of the plan's systemd units over sd-bus, event-driven: one
  * LoadUnit per unit finds its object, GetAll reads it, then the manager's
- * PropertiesChanged signals on those objects keep it current.  Nothing polls.
+ * PropertiesChanged signals on those objects keep it current.  States are never
+ * polled.  The one exception is memory: systemd does not signal MemoryCurrent
+ * (it is not an emitting property), so a caller that shows it samples it with
+ * systemd_units_sample_memory() at a low rate, and only while it is shown.
  *
  * The owner drives it from its event loop: poll systemd_units_fd() for
  * systemd_units_events(), wake at systemd_units_deadline_ms() (bus timeouts and
@@ -87,6 +90,12 @@ const UnitStatus *systemd_units_find(const SystemdUnits *s, const char *unit);
 struct sd_bus *systemd_units_bus(const SystemdUnits *s);
 /* Read everything again (after an action, on an explicit refresh). */
 void systemd_units_refresh(SystemdUnits *s);
+/* Sample MemoryCurrent of the services that have processes (active, activating,
+ * deactivating, reloading): one asynchronous Get per unit, never more than one
+ * in flight per unit (a unit whose last sample has not answered is skipped).
+ * The answers arrive through systemd_units_process() like any change.  Returns
+ * the number of calls sent; never blocks. */
+int systemd_units_sample_memory(SystemdUnits *s);
 
 /* One-shot, blocking at most timeout_ms: read the units once.  Returns 0 and
  * a set (settled, or with what arrived before the deadline), or a negative

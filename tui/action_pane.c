@@ -9,9 +9,11 @@
 
 #include "core/action_task.h"
 #include "core/spawn.h"
+#include "core/systemd_action.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "tui/loop.h"
+#include "tui/services.h"
 #include "widgets/ring.h"
 #include "widgets/textview.h"
 
@@ -277,19 +279,49 @@ void action_pane_cancel(App *a) {
         return;
     }
     char msg[256];
-    snprintf(msg, sizeof(msg),
-             "Cancel '%s'? A command gets SIGTERM, then SIGKILL %d s later.\nThe end is "
-             "journaled as cancelled.",
-             p->current->id, SPAWN_KILL_GRACE_MS / 1000);
+    if (systemd_action_method(p->current->kind)) {
+        /* a systemd job is not ours to cancel: opsdeck only stops waiting for it */
+        snprintf(msg, sizeof(msg),
+                 "Stop waiting for '%s'? systemd keeps running its job.\nThe end is "
+                 "journaled as detached.",
+                 p->current->id);
+    } else {
+        snprintf(msg, sizeof(msg),
+                 "Cancel '%s'? A command gets SIGTERM, then SIGKILL %d s later.\nThe end is "
+                 "journaled as cancelled.",
+                 p->current->id, SPAWN_KILL_GRACE_MS / 1000);
+    }
     app_modal(a, OP_ACTION_CANCEL, MODAL_CONFIRM, "Cancel the action?", msg, NULL);
 }
 
 void action_pane_ask_quit(App *a) {
     ActionPane *p = a->action_pane;
-    char msg[256];
-    snprintf(msg, sizeof(msg),
-             "'%s' is still running. Quit anyway?\nIt is cancelled first and its end journaled.",
-             p ? p->current->id : "?");
+    const char *cmd = p && p->running ? p->current->id : NULL;
+    char unit[160], msg[768];
+    bool ur = services_action_running(a, unit, sizeof(unit));
+    /* a systemd job is not ours to cancel: systemd runs it to its end */
+    bool job = ur || (cmd && systemd_action_method(p->current->kind));
+    bool cancelled = cmd && !systemd_action_method(p->current->kind);
+    if (cmd && ur) {
+        snprintf(msg, sizeof(msg), "'%s' and '%s' are still running. Quit anyway?", cmd, unit);
+    } else {
+        snprintf(msg, sizeof(msg), "'%s' is still running. Quit anyway?", cmd ? cmd : unit);
+    }
+    size_t len = strlen(msg);
+    if (cancelled) {
+        if (ur) {
+            len += (size_t)snprintf(msg + len, sizeof(msg) - len,
+                                    "\n'%s' is cancelled first and its end journaled.", cmd);
+        } else {
+            len += (size_t)snprintf(msg + len, sizeof(msg) - len,
+                                    "\nIt is cancelled first and its end journaled.");
+        }
+    }
+    if (job && len < sizeof(msg)) {
+        snprintf(msg + len, sizeof(msg) - len,
+                 "\nsystemd keeps running the job: quitting does not cancel it.\nIts end is "
+                 "journaled as detached.");
+    }
     app_modal(a, OP_QUIT, MODAL_CONFIRM, "Quit?", msg, NULL);
 }
 
@@ -298,6 +330,10 @@ bool action_pane_modal_done(App *a, PendingOp op, bool accepted, const char *inp
     if (op != OP_ACTION_CONFIRM && op != OP_ACTION_FORCE && op != OP_ACTION_CANCEL &&
         op != OP_QUIT) {
         return false;
+    }
+    if (op == OP_QUIT && accepted && !p) {
+        a->quit = true; /* only a unit action (view 3) was running: its end is journaled at exit */
+        return true;
     }
     if (!accepted || !p) {
         if (op == OP_ACTION_CONFIRM || op == OP_ACTION_FORCE) {

@@ -6,6 +6,7 @@
 #include "tui/action_pane.h"
 #include "tui/commands.h"
 #include "tui/loop.h"
+#include "tui/services.h"
 
 static void show_help(App *a) {
     size_t n = 0;
@@ -113,7 +114,8 @@ void dispatch_command(App *a, int command) {
         app_refresh_views(a);
         break;
     case CMD_QUIT:
-        if (action_pane_running(a)) {
+        /* a plan action or a unit action (view 3) still running: ask first */
+        if (action_pane_running(a) || services_action_running(a, NULL, 0)) {
             action_pane_ask_quit(a);
         } else {
             a->quit = true;

@@ -16,6 +16,10 @@ Role services_state_role(const UnitStatus *st);
 /* One line of the wallboard: every unit with its state badge, as many as fit. */
 void services_wallboard_line(App *a, int y, int cols);
 
+/* A unit action of view 3 is waiting for its job: true, and "restart
+ * t-db.service" in buf (may be NULL).  Quitting then journals its end as
+ * "detached" (the job keeps running in systemd). */
+bool services_action_running(const App *a, char *buf, size_t size);
 /* The unit action dialog was answered (OP_UNIT_ACTION). */
 void services_modal_done(App *a, bool accepted, const char *input);
 /* Bus work was queued outside the bus callbacks: poll for it. */

@@ -24,6 +24,9 @@ typedef struct ServicesView {
     short events;
     int timer;
     long long deadline;
+    /* memory is sampled while view 3 shows it (systemd does not signal it) */
+    int sample_timer;
+    long long sampled_ms; /* when the last sample was sent; 0 = never */
     /* the unit action asked for, and the one running */
     const Service *ask_service;
     ActionKind ask_kind;
@@ -46,3 +49,8 @@ bool services_run_unit(const ServicesView *sv, const char *unit);
 const char *services_run_verb(const ServicesView *sv);
 /* The running action's last progress line, or NULL. */
 const char *services_run_line(const ServicesView *sv);
+/* View 3 is drawn: sample the units' memory now when the last sample is a
+ * period old, and keep sampling every period while view 3 stays current.  The
+ * timer is not re-armed once another view (or the wallboard) shows: an idle
+ * panel elsewhere costs nothing. */
+void services_sample(App *a, ServicesView *sv);

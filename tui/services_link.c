@@ -14,10 +14,16 @@
 #include "tui/services_internal.h"
 
 #define END_RETRY_MS 100
+/* How often view 3 samples the memory of running units.  systemd sends no
+ * PropertiesChanged for MemoryCurrent, so it is the one column that is read
+ * rather than signalled; states stay event-driven. */
+#define SAMPLE_EVERY_MS 5000
 
 /* ---- the bus in the loop ---- */
 
 static void rearm(App *a, ServicesView *sv);
+static void end_set(ServicesView *sv, const UnitRun *ur, const char *result, int exit_code,
+                    const char *error, const char *job);
 
 static void process(App *a, ServicesView *sv) {
     if (systemd_units_process(a->units, time_mono_ms()) > 0) {
@@ -75,6 +81,33 @@ void services_bus_kick(App *a) {
     }
 }
 
+/* ---- memory, sampled while shown ---- */
+
+static bool memory_shown(const App *a) {
+    return a->mode != APP_WALLBOARD && a->current == VIEW_SERVICES; /* the wallboard has none */
+}
+
+static void on_sample(App *a, void *userdata) {
+    ServicesView *sv = userdata;
+    sv->sample_timer = 0;
+    services_sample(a, sv);
+}
+
+void services_sample(App *a, ServicesView *sv) {
+    if (!a->units || sv->sample_timer > 0 || !memory_shown(a)) {
+        return;
+    }
+    long long now = time_mono_ms();
+    if (!sv->sampled_ms || now - sv->sampled_ms >= SAMPLE_EVERY_MS) {
+        sv->sampled_ms = now;
+        if (systemd_units_sample_memory(a->units) > 0) {
+            rearm(a, sv);
+        }
+    }
+    int id = loop_add_timer(a, sv->sampled_ms + SAMPLE_EVERY_MS, on_sample, sv);
+    sv->sample_timer = id > 0 ? id : 0;
+}
+
 void services_link_start(App *a, ServicesView *sv) {
     sv->fd = -1;
     sv->deadline = -2;
@@ -119,7 +152,53 @@ static void end_clear(ServicesView *sv) {
     sv->end.action = NULL;
 }
 
+/* At exit, once the loop is over and the journal writer has stopped (tui/run.c
+ * stops it before the views are freed): a unit action still waiting for its
+ * JobRemoved is journaled "detached" — systemd keeps running the job, quitting
+ * does not cancel it, and nobody here will see its result — and an end still
+ * waiting for the writer is written too.  Synchronously: it is durable
+ * (fdatasync) before the process exits, and nothing else writes any more. */
+static void journal_owed(App *a, ServicesView *sv) {
+    UnitRun *ur = sv->run;
+    bool detached = ur && ur->run && !sv->end_pending;
+    if (detached) {
+        const char *job = systemd_action_job(ur->run);
+        char why[512];
+        snprintf(why, sizeof(why),
+                 "the panel quit before systemd finished the job%s%s; it keeps running in "
+                 "systemd (systemctl status %s)",
+                 job ? " " : "", job ? job : "", ur->unit);
+        end_set(sv, ur, "detached", 1, why, job);
+    }
+    if (!sv->end_pending) {
+        return;
+    }
+    if (a->writer && journal_writer_busy(a)) {
+        /* not at exit: a write is in flight on the same handle */
+        fprintf(stderr,
+                "opsdeck: the end of '%s' (%s) could NOT be journaled: a write was in "
+                "flight\n",
+                sv->end.action, sv->end_result);
+        return;
+    }
+    JournalEvent ev = sv->end;
+    ev.by = a->actor;
+    ev.result = sv->end_result;
+    ev.extra = sv->end_extra;
+    int r = journal_append(a->journal, &ev, 1, NULL, NULL);
+    if (r < 0) {
+        fprintf(stderr, "opsdeck: the end of '%s' (%s) could NOT be journaled: %s\n",
+                sv->end.action, sv->end_result, strerror(-r));
+    } else if (detached) {
+        fprintf(stderr,
+                "opsdeck: '%s' was still running: its job keeps running in systemd "
+                "(systemctl status %s); journaled as detached (seq %llu)\n",
+                sv->end.action, ur->unit, (unsigned long long)ev.seq);
+    }
+}
+
 void services_link_stop(App *a, ServicesView *sv) {
+    journal_owed(a, sv);
     run_free(sv->run);
     sv->run = NULL;
     if (sv->fd >= 0) {
@@ -130,6 +209,9 @@ void services_link_stop(App *a, ServicesView *sv) {
     }
     if (sv->end_timer > 0) {
         loop_cancel_timer(a, sv->end_timer);
+    }
+    if (sv->sample_timer > 0) {
+        loop_cancel_timer(a, sv->sample_timer);
     }
     end_clear(sv);
     a->units = systemd_units_free(a->units);
@@ -147,6 +229,17 @@ const char *services_run_verb(const ServicesView *sv) {
 
 const char *services_run_line(const ServicesView *sv) {
     return sv->run && sv->run->run ? sv->run->line : NULL;
+}
+
+bool services_action_running(const App *a, char *buf, size_t size) {
+    const ServicesView *sv = services_view(a);
+    if (!sv || !sv->run || !sv->run->run) {
+        return false;
+    }
+    if (buf && size) {
+        snprintf(buf, size, "%s %s", systemd_action_verb(sv->run->action.kind), sv->run->unit);
+    }
+    return true;
 }
 
 void services_ask(App *a, ServicesView *sv, const Service *svc, ActionKind kind) {
@@ -208,6 +301,30 @@ static void try_end(App *a, void *userdata) {
     journal_end(a, sv);
 }
 
+/* The action-end of ur, kept until the journal writer takes it. */
+static void end_set(ServicesView *sv, const UnitRun *ur, const char *result, int exit_code,
+                    const char *error, const char *job) {
+    end_clear(sv);
+    sv->end = (JournalEvent){.type = EVENT_ACTION_END,
+                             .action = strdup(ur->id),
+                             .exit_code = exit_code,
+                             .has_exit = true};
+    sv->end_result = strdup(result);
+    sv->end_extra = cJSON_CreateObject();
+    if (sv->end_extra) {
+        cJSON_AddStringToObject(sv->end_extra, "kind", action_kind_to_string(ur->action.kind));
+        cJSON_AddNumberToObject(sv->end_extra, "duration_ms",
+                                (double)(time_mono_ms() - ur->started_ms));
+        if (error) {
+            cJSON_AddStringToObject(sv->end_extra, "error", error);
+        }
+        if (job) {
+            cJSON_AddStringToObject(sv->end_extra, "job", job);
+        }
+    }
+    sv->end_pending = sv->end.action && sv->end_result;
+}
+
 static void on_action(SystemdActionRun *run, bool done, const char *line, const char *result, int r,
                       void *userdata) {
     ServicesView *sv = userdata;
@@ -220,22 +337,7 @@ static void on_action(SystemdActionRun *run, bool done, const char *line, const 
         return;
     }
     ur->run = NULL; /* it frees itself after this call */
-    end_clear(sv);
-    sv->end = (JournalEvent){.type = EVENT_ACTION_END,
-                             .action = strdup(ur->id),
-                             .exit_code = r < 0 ? 1 : 0,
-                             .has_exit = true};
-    sv->end_result = strdup(result ? result : "failed");
-    sv->end_extra = cJSON_CreateObject();
-    if (sv->end_extra) {
-        cJSON_AddStringToObject(sv->end_extra, "kind", action_kind_to_string(ur->action.kind));
-        cJSON_AddNumberToObject(sv->end_extra, "duration_ms",
-                                (double)(time_mono_ms() - ur->started_ms));
-        if (r < 0 && ur->line) {
-            cJSON_AddStringToObject(sv->end_extra, "error", ur->line);
-        }
-    }
-    sv->end_pending = sv->end.action && sv->end_result;
+    end_set(sv, ur, result ? result : "failed", r < 0 ? 1 : 0, r < 0 ? ur->line : NULL, NULL);
     if (r < 0) {
         app_message(a, ROLE_FAIL, "%s %s: %s. Enter opens its journal.",
                     systemd_action_verb(ur->action.kind), ur->unit, ur->line ? ur->line : result);

@@ -234,7 +234,8 @@ static void header(App *a, ServicesView *sv, Line *h) {
 
 static void draw(View *v, App *a, int y, int rows, int cols) {
     ServicesView *sv = (ServicesView *)v;
-    refresh(v, a); /* "since" moves with the clock */
+    refresh(v, a);          /* "since" moves with the clock */
+    services_sample(a, sv); /* memory is sampled while it shows */
     Line h;
     line_init(&h);
     header(a, sv, &h);
