@@ -27,6 +27,9 @@ typedef struct ServicesView {
     /* memory is sampled while view 3 shows it (systemd does not signal it) */
     int sample_timer;
     long long sampled_ms; /* when the last sample was sent; 0 = never */
+    /* "since" and "in" columns: redrawn when their text would change, while shown */
+    int clock_timer;
+    long long clock_change_s; /* seconds until the first of them changes; 0 = none */
     /* the unit action asked for, and the one running */
     const Service *ask_service;
     ActionKind ask_kind;

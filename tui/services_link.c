@@ -213,6 +213,9 @@ void services_link_stop(App *a, ServicesView *sv) {
     if (sv->sample_timer > 0) {
         loop_cancel_timer(a, sv->sample_timer);
     }
+    if (sv->clock_timer > 0) {
+        loop_cancel_timer(a, sv->clock_timer);
+    }
     end_clear(sv);
     a->units = systemd_units_free(a->units);
 }

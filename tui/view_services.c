@@ -45,15 +45,30 @@ static const char *state_glyph(const App *a, Role r) {
     }
 }
 
+/* Seconds until duration_format(d) reads differently ("42s" → "43s", "5m" → "6m"). */
+static long long next_change(long long d) {
+    long long unit = d < 60 ? 1 : d < 86400 ? 60 : d < 604800 ? 3600 : 86400;
+    return unit - d % unit;
+}
+
+/* The relative times on screen change again in `in` seconds: the view redraws then. */
+static void note_change_in(ServicesView *sv, long long in) {
+    if (!sv->clock_change_s || in < sv->clock_change_s) {
+        sv->clock_change_s = in;
+    }
+}
+
 /* "2h 05m" since a realtime µs timestamp; "—" for never. */
-static const char *ago(const App *a, uint64_t usec, char *buf, size_t size) {
+static const char *ago(const App *a, ServicesView *sv, uint64_t usec, char *buf, size_t size) {
     if (!usec || usec == SYSTEMD_USEC_NONE) {
         snprintf(buf, size, "—");
         return buf;
     }
     long long d = (long long)a->now - (long long)(usec / 1000000ULL);
     char t[32];
-    snprintf(buf, size, "%s", duration_format(d < 0 ? 0 : d, t, sizeof(t)));
+    note_change_in(sv, next_change(d < 0 ? 0 : d));
+    /* duration_format(0) reads "0m", right for a plan's durations; here seconds count */
+    snprintf(buf, size, "%s", d <= 0 ? "0s" : duration_format(d, t, sizeof(t)));
     return buf;
 }
 
@@ -71,10 +86,12 @@ static bool watched(const App *a, const char *unit) {
     return false;
 }
 
-static void timer_cols(App *a, Line *l, const UnitStatus *st) {
+static void timer_cols(App *a, ServicesView *sv, Line *l, const UnitStatus *st) {
     char when[32], in[32];
     if (st->next_elapse_usec && st->next_elapse_usec != SYSTEMD_USEC_NONE) {
         long long d = (long long)(st->next_elapse_usec / 1000000ULL) - (long long)a->now;
+        /* counting down: "42s" changes each second, "5m" when the seconds wrap */
+        note_change_in(sv, d < 60 ? 1 : d % 60 + 1);
         line_addf(l, ROLE_NORMAL, "next %s (in %s)",
                   fmt_when((time_t)(st->next_elapse_usec / 1000000ULL), when, sizeof(when)),
                   duration_format(d < 0 ? 0 : d, in, sizeof(in)));
@@ -84,16 +101,16 @@ static void timer_cols(App *a, Line *l, const UnitStatus *st) {
     if (st->last_trigger_usec && st->last_trigger_usec != SYSTEMD_USEC_NONE) {
         line_addf(l, ROLE_DIM, "   last %s (%s ago)",
                   fmt_when((time_t)(st->last_trigger_usec / 1000000ULL), when, sizeof(when)),
-                  ago(a, st->last_trigger_usec, in, sizeof(in)));
+                  ago(a, sv, st->last_trigger_usec, in, sizeof(in)));
     } else {
         line_add(l, ROLE_DIM, "   never triggered");
     }
 }
 
-static void service_cols(App *a, Line *l, const UnitStatus *st) {
+static void service_cols(App *a, ServicesView *sv, Line *l, const UnitStatus *st) {
     char since[32], mem[24], pid[16];
     snprintf(pid, sizeof(pid), "%u", st->main_pid);
-    line_addf(l, ROLE_NORMAL, "%9s ", ago(a, st->since_usec, since, sizeof(since)));
+    line_addf(l, ROLE_NORMAL, "%9s ", ago(a, sv, st->since_usec, since, sizeof(since)));
     line_addf(l, st->n_restarts ? ROLE_WARN : ROLE_DIM, "%8u ", st->n_restarts);
     line_addf(l, ROLE_NORMAL, "%8s ", unit_format_memory(st->memory, mem, sizeof(mem)));
     line_addf(l, ROLE_DIM, "%8s", st->main_pid ? pid : "—");
@@ -122,9 +139,9 @@ static void unit_row(App *a, ServicesView *sv, Line *l, size_t i) {
                   services_run_verb(sv));
     }
     if (st && st->known && st->is_timer) {
-        timer_cols(a, l, st);
+        timer_cols(a, sv, l, st);
     } else if (st && st->known) {
-        service_cols(a, l, st);
+        service_cols(a, sv, l, st);
     }
     const char *title = svc->title ? svc->title : st ? st->description : NULL;
     if (title) {
@@ -232,8 +249,33 @@ static void header(App *a, ServicesView *sv, Line *h) {
     }
 }
 
+/* The relative times on screen moved: take the clock and redraw, while view 3 shows. */
+static void on_clock(App *a, void *userdata) {
+    ServicesView *sv = userdata;
+    sv->clock_timer = 0;
+    if (a->current != VIEW_SERVICES) {
+        return;
+    }
+    time_t now = time_now();
+    if (now / 60 != a->now / 60) {
+        app_refresh_views(a); /* what the minute tick does */
+    } else {
+        a->now = now;
+    }
+    a->dirty = true;
+}
+
+static void clock_arm(App *a, ServicesView *sv) {
+    if (sv->clock_timer > 0 || !sv->clock_change_s) {
+        return;
+    }
+    int id = loop_add_timer(a, time_mono_ms() + sv->clock_change_s * 1000, on_clock, sv);
+    sv->clock_timer = id > 0 ? id : 0;
+}
+
 static void draw(View *v, App *a, int y, int rows, int cols) {
     ServicesView *sv = (ServicesView *)v;
+    sv->clock_change_s = 0; /* the rows say again when their times change */
     refresh(v, a);          /* "since" moves with the clock */
     services_sample(a, sv); /* memory is sampled while it shows */
     Line h;
@@ -259,6 +301,7 @@ static void draw(View *v, App *a, int y, int rows, int cols) {
     }
     widget_resize(&v->list->base, 0, y + 2, cols, rows - used);
     widget_draw(&v->list->base);
+    clock_arm(a, sv);
 }
 
 static unsigned handle_key(View *v, App *a, int key) {

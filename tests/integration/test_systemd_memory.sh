@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.." || exit 1
 trap 'tm_cleanup; sd_shutdown; rm -rf "$T_TMP"' EXIT
 
 NAMES="memory-initial memory-follows memory-not-ahead memory-idle-view-no-sampling
-memory-view-samples memory-inactive-not-sampled memory-panel-exits"
+memory-view-samples memory-inactive-not-sampled since-moves-with-the-clock memory-panel-exits"
 skip_all() { for n in $NAMES; do t_skip "systemd-$n" "$1"; done; exit 0; }
 
 for c in tmux perl dbus-monitor; do
@@ -140,6 +140,21 @@ else
 fi
 n_still=$(grep 'member=Get' "$X/monitor.out" | grep -c 'path=/org/freedesktop/systemd1/unit/t_2dstill_2eservice;')
 equals systemd-memory-inactive-not-sampled 0 "$n_still"
+
+# "since" counts up on screen with no event from systemd: a unit that started
+# just now reads "0s"/"1s", and a few seconds later more, without a key pressed
+since_of() { tm_screen | grep -F " $1 " | head -1 | sed -n 's#.*active/running *\([0-9][0-9]*\)s .*#\1#p'; }
+in_ns systemctl start t-still.service
+wait_for "t-still.service                active/running" 10
+s0=$(since_of t-still.service)
+sleep 4
+s1=$(since_of t-still.service)
+if [ -n "$s0" ] && [ -n "$s1" ] && [ "$s1" -ge $((s0 + 3)) ]; then
+    t_ok "systemd-since-moves-with-the-clock (${s0}s, 4 s later ${s1}s)"
+else
+    t_fail systemd-since-moves-with-the-clock "since read '${s0}' then, 4 s later, '${s1}'" "$(tm_screen | grep -F t-still | head -2)"
+fi
+in_ns systemctl stop t-still.service
 tm_keys q
 expect_screen systemd-memory-panel-exits "EXITED 0" 10
 in_ns systemctl stop t-grow.service
