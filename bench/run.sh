@@ -22,6 +22,8 @@ echo "== panel"
 dir=$(mktemp -d /var/tmp/opsdeck-bench.XXXXXX)
 "$BUILD/bench/panel_bench" "$BUILD/opsdeck" examples/uplink-2.0.yaml "$dir" "${IDLE_SECONDS:-60}"
 rm -rf "$dir"
+echo "== panel under a log flood"
+BUILD=$BUILD ./bench/panel_flood.sh
 echo "== db.backup"
 BUILD=$BUILD ./bench/backup_bench.sh
 echo "== logs and systemd"

@@ -80,10 +80,12 @@ static int deliver(LogTail *t, bool notice) {
         t->lines++;
     }
     t->delivered++;
+    t->work++;
     return 0;
 }
 
 int logtail_emit(LogTail *t, const char *s, size_t len) {
+    t->work += len / LOGTAIL_LINE_WORK;
     if (len && s[len - 1] == '\r') {
         len--; /* CRLF logs */
     }
@@ -224,6 +226,7 @@ long long logtail_deadline_ms(const LogTail *t) {
 
 long logtail_process(LogTail *t, size_t max_lines) {
     t->delivered = 0;
+    t->work = 0;
     return t->journal ? logtail_journal_process(t, max_lines) : logtail_file_process(t, max_lines);
 }
 

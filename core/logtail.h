@@ -15,6 +15,7 @@
 #include "core/macro.h"
 
 #define LOGTAIL_DEFAULT_LINES 10000
+#define LOGTAIL_LINE_WORK 256 /* bytes of a line that count as one more (logtail_process) */
 #define LOGTAIL_ALL ((size_t)-1)
 
 typedef struct LogTail LogTail;
@@ -47,8 +48,11 @@ short logtail_events(const LogTail *t);
 /* A monotonic ms deadline by which process() must run (more lines are
  * waiting beyond the last batch, a journal timeout), or -1. */
 long long logtail_deadline_ms(const LogTail *t);
-/* Read what is new, at most max_lines lines (0: no limit).  Returns the
- * number of lines delivered (notices included), or a negative errno. */
+/* Read what is new, at most max_lines lines (0: no limit), a long line counting
+ * as one more for each LOGTAIL_LINE_WORK bytes of it: a batch of long lines (up to
+ * 64 KiB each, four times that once escaped) is as bounded a piece of work as one of
+ * short lines.  Returns the number of lines delivered (notices included), or a
+ * negative errno. */
 long logtail_process(LogTail *t, size_t max_lines);
 /* Nothing more to read right now (the backlog is through). */
 bool logtail_idle(const LogTail *t);

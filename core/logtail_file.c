@@ -186,7 +186,7 @@ static int split_lines(LogTail *t, const char *buf, size_t n, size_t max_lines, 
     LogTailFile *f = &t->f;
     size_t i = 0;
     while (i < n) {
-        if (max_lines && (size_t)t->delivered >= max_lines) {
+        if (max_lines && t->work >= max_lines) {
             break;
         }
         const char *nl = memchr(buf + i, '\n', n - i);
@@ -228,7 +228,7 @@ static int split_lines(LogTail *t, const char *buf, size_t n, size_t max_lines, 
 static int read_to_end(LogTail *t, size_t max_lines) {
     LogTailFile *f = &t->f;
     for (;;) {
-        if (max_lines && (size_t)t->delivered >= max_lines) {
+        if (max_lines && t->work >= max_lines) {
             return 0;
         }
         ssize_t n = pread(f->fd, f->buf, READ_CHUNK, f->offset);

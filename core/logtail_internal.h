@@ -44,6 +44,7 @@ struct LogTail {
     size_t scratch_len, scratch_cap;
     unsigned long long lines;
     long delivered; /* in this process() call */
+    size_t work;    /* in this process() call: lines, plus one per LOGTAIL_LINE_WORK bytes */
     union {
         LogTailFile f;
         LogTailJournal jn;

@@ -165,7 +165,7 @@ long logtail_journal_process(LogTail *t, size_t max_lines) {
     }
     jn->more = false;
     for (;;) {
-        if (max_lines && (size_t)t->delivered >= max_lines) {
+        if (max_lines && t->work >= max_lines) {
             jn->more = true;
             break;
         }

@@ -4,7 +4,8 @@
 #   make fuzz            each libFuzzer target for FUZZ_SECONDS (clang, build-fuzz/)
 #   make fuzz-replay     replay the seed corpus through every target (any compiler)
 #   make fuzz-merge      add what earlier fuzz runs found (new edges) to the corpus
-#   make check-valgrind  the CLI suites with opsdeck under valgrind memcheck
+#   make check-valgrind  the CLI suites and scripted panel sessions (tmux) with opsdeck
+#                        under valgrind memcheck
 # `make check` builds the replay drivers and the crash sweep and runs reduced
 # versions of both (tests/cli/test_fuzz_replay.sh, tests/cli/test_crash.sh).
 

@@ -15,11 +15,28 @@
 /* The one global STYLE.md allows: the write end of the signal self-pipe. */
 static int signal_pipe_w = -1;
 
+/* ...and, part of the same machinery, the SIGWINCH handler curses installed (it makes
+ * the next wget_wch() return KEY_RESIZE).  Ours calls it, then wakes the loop through
+ * the pipe: a resize that arrives while the loop is busy rather than blocked in
+ * poll(), or in another thread, would otherwise wait for the next key. */
+static struct sigaction curses_winch;
+
 static void on_signal(int sig) {
     int saved = errno;
     unsigned char c = (unsigned char)sig;
     (void)!write(signal_pipe_w, &c, 1);
     errno = saved;
+}
+
+static void on_winch(int sig, siginfo_t *info, void *ctx) {
+    if (curses_winch.sa_flags & SA_SIGINFO) {
+        if (curses_winch.sa_sigaction) {
+            curses_winch.sa_sigaction(sig, info, ctx);
+        }
+    } else if (curses_winch.sa_handler != SIG_DFL && curses_winch.sa_handler != SIG_IGN) {
+        curses_winch.sa_handler(sig);
+    }
+    on_signal(sig);
 }
 
 static int install_signals(int fds[2]) {
@@ -32,7 +49,32 @@ static int install_signals(int fds[2]) {
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    struct sigaction winch = {.sa_sigaction = on_winch, .sa_flags = SA_SIGINFO | SA_RESTART};
+    sigemptyset(&winch.sa_mask);
+    sigaction(SIGWINCH, &winch, &curses_winch);
     return 0;
+}
+
+static void restore_signals(void) {
+    sigaction(SIGWINCH, &curses_winch, NULL);
+    signal_pipe_w = -1;
+}
+
+/* Read what the signal handlers wrote: true when one asks to quit. */
+static bool drain_signals(int fd, bool *ret_winch) {
+    unsigned char buf[64];
+    bool quit = false;
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof(buf))) > 0) {
+        for (ssize_t i = 0; i < n; i++) {
+            if (buf[i] == SIGWINCH) {
+                *ret_winch = true;
+            } else {
+                quit = true;
+            }
+        }
+    }
+    return quit;
 }
 
 static void drain_inotify(App *a) {
@@ -200,8 +242,14 @@ int loop_run(App *a) {
             continue;
         }
         if (fds[1].revents & POLLIN) {
-            a->quit = true;
-            break;
+            bool winch = false;
+            if (drain_signals(sig[0], &winch)) {
+                a->quit = true;
+                break;
+            }
+            if (winch) {
+                read_keys(a); /* KEY_RESIZE, queued by curses' handler */
+            }
         }
         if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
             if (fds[0].revents & (POLLHUP | POLLERR) && !(fds[0].revents & POLLIN)) {
@@ -221,7 +269,7 @@ int loop_run(App *a) {
         run_due_timers(a);
         on_timer(a);
     }
-    signal_pipe_w = -1;
+    restore_signals();
     close(sig[0]);
     close(sig[1]);
     return 0;

@@ -2,8 +2,10 @@
  * and any unit journal opened from view 3.  The selected log follows its tail
  * or is scrolled back; `/` searches it; the plan's highlight words are
  * coloured.  Tails open when first shown and stay open (the least recently
- * shown closes past MAX_OPEN); each keeps a bounded ring.  Lines arriving in a
- * flood redraw the screen at most ~30 times a second. */
+ * shown closes past MAX_OPEN); each keeps a bounded ring (its lines and
+ * RING_BYTES).  Lines arriving in a flood redraw the screen at most ~30 times a
+ * second, and each wake reads a bounded batch (BATCH lines, long ones counting
+ * more: core/logtail.h), so keys stay answered. */
 #include <curses.h>
 #include <poll.h>
 #include <stdio.h>
@@ -22,6 +24,8 @@
 #define MAX_OPEN 8   /* tails open at once */
 #define BATCH 5000   /* lines read per wake, so keys stay responsive */
 #define REDRAW_MS 33 /* at most ~30 redraws a second while lines pour in */
+/* and at most this much text a log: 10,000 lines of 64 KiB, escaped, would be gigabytes */
+#define RING_BYTES (32u << 20)
 
 typedef struct LogSrc {
     char *id;               /* the plan's log id, or the unit of a journal opened from view 3 */
@@ -191,6 +195,9 @@ static LogSrc *add_src(LogsView *lv, const char *id, const char *unit, const cha
     s->unit = unit ? strdup(unit) : NULL;
     s->file = file ? strdup(file) : NULL;
     s->ring = ring_new(lv->ring_cap);
+    if (s->ring) {
+        s->ring->max_bytes = RING_BYTES;
+    }
     s->tv = s->ring ? textview_new(&lv->app->canvas, s->ring) : NULL;
     if (!s->id || (unit && !s->unit) || (file && !s->file) || !s->tv) {
         free(s->id);

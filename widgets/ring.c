@@ -28,6 +28,16 @@ Ring *ring_free(Ring *r) {
     return NULL;
 }
 
+/* Drop the oldest line. */
+static void drop_oldest(Ring *r) {
+    char *old = r->lines[r->head];
+    r->bytes -= old ? strlen(old) + 1 : 0;
+    free(old);
+    r->lines[r->head] = NULL;
+    r->head = (r->head + 1) % r->cap;
+    r->n--;
+}
+
 int ring_push(Ring *r, const char *s, size_t len) {
     char *copy = malloc(len + 1);
     if (!copy) {
@@ -37,18 +47,16 @@ int ring_push(Ring *r, const char *s, size_t len) {
         memcpy(copy, s, len);
     }
     copy[len] = '\0';
-    size_t slot;
-    if (r->n < r->cap) {
-        slot = (r->head + r->n) % r->cap;
-        r->n++;
-    } else {
-        /* Full: the oldest line makes room. */
-        slot = r->head;
-        free(r->lines[slot]);
-        r->head = (r->head + 1) % r->cap;
+    if (r->n == r->cap) {
+        drop_oldest(r); /* full: the oldest line makes room */
     }
-    r->lines[slot] = copy;
+    r->lines[(r->head + r->n) % r->cap] = copy;
+    r->n++;
+    r->bytes += len + 1;
     r->total++;
+    while (r->max_bytes && r->bytes > r->max_bytes && r->n > 1) {
+        drop_oldest(r);
+    }
     return 0;
 }
 
@@ -67,4 +75,5 @@ void ring_clear(Ring *r) {
     }
     r->head = 0;
     r->n = 0;
+    r->bytes = 0;
 }

@@ -19,9 +19,13 @@ tm_start() {
 }
 tm_screen() { tm capture-pane -p -t t 2>/dev/null; }
 tm_keys() { tm send-keys -t t "$@"; }
+# Under valgrind (make check-valgrind sets OPSDECK_UNDER_VALGRIND) the panel runs some
+# 20 times slower: every bounded wait is TM_WAIT_SCALE times as long (default 1; 6
+# under valgrind).  A wait that succeeds returns as soon as the text shows either way.
+TM_WAIT_SCALE=${TM_WAIT_SCALE:-$([ -n "${OPSDECK_UNDER_VALGRIND:-}" ] && echo 6 || echo 1)}
 # wait_for TEXT [SECONDS]: until the screen shows TEXT (a bounded wait, not a timing test).
 wait_for() {
-    local text=$1 deadline=$((SECONDS + ${2:-10}))
+    local text=$1 deadline=$((SECONDS + ${2:-10} * TM_WAIT_SCALE))
     while [ $SECONDS -lt "$deadline" ]; do
         tm_screen | grep -qF -- "$text" && return 0
         sleep 0.05
