@@ -22,34 +22,9 @@ if ! command -v tmux >/dev/null || [ ! -x "$FLOOD" ]; then
     echo "panel flood: skipped (tmux or $FLOOD missing)"
     exit 0
 fi
-D=$(mktemp -d /dev/shm/opsdeck-bench.XXXXXX 2>/dev/null || mktemp -d "$T_TMP/flood.XXXXXX")
-FPID=
-cleanup() {
-    [ -n "$FPID" ] && kill "$FPID" 2>/dev/null
-    tm_cleanup
-    rm -rf "$T_TMP" "$D"
-}
-trap cleanup EXIT
-P=$T_TMP/flood.yaml
-cat >"$P" <<PLAN
-plan: Flood weekend
-id: flood
-logs:
-  - { id: app, file: $D/app.log, highlight: [ERROR] }
-  - { id: long, file: $D/long.log }
-phases:
-  - { id: p1, title: Cut over, watch: [app], items: [ { id: p1.a, text: Watch the app } ] }
-PLAN
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
+. tests/e2e/lib_flood.sh
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f MB", k / 1024 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
-panel_pid() {
-    local p c
-    p=$(tm display-message -p -t t '#{pane_pid}')
-    while c=$(cat /proc/"$p"/task/"$p"/children 2>/dev/null) && [ -n "$c" ]; do p=${c%% *}; done
-    echo "$p"
-}
 # a panel on a fresh log of 2,000 lines (something to page up in), in view 4, following
 start_panel() {
     [ -n "$FPID" ] && kill "$FPID" 2>/dev/null && wait "$FPID" 2>/dev/null
@@ -59,19 +34,6 @@ start_panel() {
     tm_start 160 45 "$OPSDECK" --state "$T_TMP/j" --as bench "$P"
     wait_for "Flood weekend" 10 && tm_keys 4 && wait_for "following" 10
     PID=$(panel_pid)
-}
-# key_ms KEY TEXT: ms from send-keys until the screen shows TEXT ("stale": it did before)
-key_ms() {
-    local t0 t
-    if tm_screen | grep -qF -- "$2"; then tm_keys "$1"; echo stale; return; fi
-    t0=$(now_ms)
-    tm_keys "$1"
-    while :; do
-        tm_screen | grep -qF -- "$2" && break
-        t=$(($(now_ms) - t0))
-        [ "$t" -gt "$GROSS_MS" ] && { echo timeout; return; }
-    done
-    echo $(($(now_ms) - t0))
 }
 # keys LABEL: KEYS keys; prints "LABEL p50 X ms, p90 Y ms, max Z ms (N keys)"; MAXMS
 keys() {

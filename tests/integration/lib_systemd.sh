@@ -223,6 +223,20 @@ sd_shutdown() {
     SD_PID= SD_UNSHARE_PID= SD_WATCHDOG_PID=
 }
 
+# sd_stage_opsdeck: the binary and the themes into the exchange directory, the only
+# one the private systemd shares with the host (the checkout may live under /tmp,
+# which it does not see).  Sets X (the exchange directory), OD (the binary there),
+# J (a --state option for a journal there) and TM_THEMES for tests/e2e/tmux.sh.
+sd_stage_opsdeck() {
+    X=$SD_EXCH
+    cp "$OPSDECK" "$X/opsdeck"
+    cp -r "$ROOT/themes" "$X/themes"
+    export TM_THEMES="$X/themes"
+    OD="$X/opsdeck"
+    J="--state $X/journal"
+}
+in_ns() { sd_exec "$@"; }
+
 # A free loopback TCP port.
 free_port() {
     local p

@@ -10,7 +10,34 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
 . tests/e2e/tmux.sh
 MARKER=$(mktemp /tmp/opsdeck-demo-marker.XXXXXX)
-trap 'tm_cleanup; rm -rf "$T_TMP" "$MARKER"' EXIT
+SAN_DIR=
+trap 'san_hand_back; tm_cleanup; rm -rf "$T_TMP" "$MARKER" "$SAN_DIR"' EXIT
+
+# Under make check-asan the sanitizer options name files in the checkout (LSan's
+# suppressions) and in TMPDIR (where reports go), which the demo's private systemd
+# may not see: it has a fresh /tmp on an overlay of /.  Both move to a directory
+# under /dev/shm (the namespace shares /dev) and reports are handed back at the end,
+# where check-asan counts them.
+ASAN_LOG= UBSAN_LOG=
+san_opt() { sed -E -n "s/(^|.*:)$1=([^:]*).*/\2/p" <<<"$2"; }
+if [ -n "${ASAN_OPTIONS:-}${UBSAN_OPTIONS:-}${LSAN_OPTIONS:-}" ]; then
+    SAN_DIR=$(mktemp -d /dev/shm/opsdeck-demo-san.XXXXXX)
+    chmod 0777 "$SAN_DIR"
+    supp=$(san_opt suppressions "${LSAN_OPTIONS:-}")
+    if [ -n "$supp" ] && cp "$supp" "$SAN_DIR/lsan.supp"; then
+        export LSAN_OPTIONS=${LSAN_OPTIONS//suppressions=$supp/suppressions=$SAN_DIR/lsan.supp}
+    fi
+    ASAN_LOG=$(san_opt log_path "${ASAN_OPTIONS:-}")
+    [ -n "$ASAN_LOG" ] && export ASAN_OPTIONS=${ASAN_OPTIONS//log_path=$ASAN_LOG/log_path=$SAN_DIR/asan}
+    UBSAN_LOG=$(san_opt log_path "${UBSAN_OPTIONS:-}")
+    [ -n "$UBSAN_LOG" ] && export UBSAN_OPTIONS=${UBSAN_OPTIONS//log_path=$UBSAN_LOG/log_path=$SAN_DIR/ubsan}
+fi
+san_hand_back() {
+    local f
+    [ -n "$SAN_DIR" ] || return 0
+    for f in "$SAN_DIR"/asan.*; do [ -f "$f" ] && [ -n "$ASAN_LOG" ] && cp "$f" "$ASAN_LOG.demo-${f##*/}"; done
+    for f in "$SAN_DIR"/ubsan.*; do [ -f "$f" ] && [ -n "$UBSAN_LOG" ] && cp "$f" "$UBSAN_LOG.demo-${f##*/}"; done
+}
 
 # demo_ns_pid DIR: the host PID of the private systemd of the demo whose TMPDIR is
 # DIR, found through its unshare (whose command line names DIR); empty if none

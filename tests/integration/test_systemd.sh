@@ -21,15 +21,7 @@ if ! sd_can_boot || ! sd_boot; then
     exit 0
 fi
 
-X=$SD_EXCH
-cp "$OPSDECK" "$X/opsdeck"
-# inside the private systemd only the exchange directory is shared: the panel
-# finds its themes there, wherever the checkout lives (under /tmp, say)
-cp -r "$ROOT/themes" "$X/themes"
-export TM_THEMES="$X/themes"
-OD="$X/opsdeck"
-J="--state $X/journal"
-in_ns() { sd_exec "$@"; }
+sd_stage_opsdeck
 
 cat >"$X/plan.yaml" <<PLAN
 plan: systemd integration

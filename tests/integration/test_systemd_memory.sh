@@ -23,13 +23,7 @@ if ! sd_can_boot || ! sd_boot; then
     skip_all "$SD_SKIP"
 fi
 
-X=$SD_EXCH
-cp "$OPSDECK" "$X/opsdeck"
-cp -r "$ROOT/themes" "$X/themes"
-export TM_THEMES="$X/themes"
-OD="$X/opsdeck"
-J="--state $X/journal"
-in_ns() { sd_exec "$@"; }
+sd_stage_opsdeck
 
 cat >"$X/plan.yaml" <<PLAN
 plan: memory sampling
