@@ -102,19 +102,13 @@ _printf_(2, 3) static void logf_(FILE *log, const char *fmt, ...) {
     }
     va_list ap;
     va_start(ap, fmt);
-    char *raw = NULL;
-    int n = vasprintf(&raw, fmt, ap);
+    char *s = text_sanitize_vf(fmt, ap);
     va_end(ap);
-    if (n < 0) {
-        return;
-    }
-    char *s = text_sanitize(raw, (size_t)n);
     if (s) {
         fprintf(log, "%s\n", s);
         fflush(log);
     }
     free(s);
-    free(raw);
 }
 
 static int set_result(char **ret_result, const char *result) {
@@ -396,14 +390,8 @@ static void run_free(SystemdActionRun *run) {
 _printf_(2, 3) static void progress(SystemdActionRun *run, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    char *raw = NULL;
-    int n = vasprintf(&raw, fmt, ap);
+    char *s = text_sanitize_vf(fmt, ap);
     va_end(ap);
-    if (n < 0) {
-        return;
-    }
-    char *s = text_sanitize(raw, (size_t)n);
-    free(raw);
     run->busy++;
     run->cb(run, false, s ? s : "", NULL, 0, run->userdata);
     run->busy--;

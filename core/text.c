@@ -202,6 +202,25 @@ char *text_sanitize(const char *s, size_t n) {
     return text_sanitize_flags(s, n, 0);
 }
 
+char *text_sanitize_vf(const char *fmt, va_list ap) {
+    char *raw = NULL;
+    int n = vasprintf(&raw, fmt, ap);
+    if (n < 0) {
+        return NULL;
+    }
+    char *s = text_sanitize(raw, (size_t)n);
+    free(raw);
+    return s;
+}
+
+char *text_sanitizef(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = text_sanitize_vf(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
 size_t text_width(const char *s) {
     const unsigned char *p = (const unsigned char *)s;
     size_t n = strlen(s), i = 0, w = 0;

@@ -3,6 +3,7 @@
  * introducer, C1 control, bidi override and invalid UTF-8 becomes a visible
  * escape, so nothing can move the cursor, retitle the terminal or write the
  * clipboard.  Valid printable UTF-8 passes through unchanged. */
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -14,6 +15,9 @@ enum {
 /* Returns a new NUL-terminated string, or NULL on OOM.  Embedded NULs are escaped. */
 char *text_sanitize(const char *s, size_t n);
 char *text_sanitize_flags(const char *s, size_t n, unsigned flags);
+/* printf, then text_sanitize: for messages built from untrusted pieces.  NULL on OOM. */
+char *text_sanitize_vf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+char *text_sanitizef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Append the sanitised form of s to *buf (length *len, capacity *cap, always NUL-terminated).
  * Returns 0 or -ENOMEM. */

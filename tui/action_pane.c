@@ -62,14 +62,8 @@ static void push(ActionPane *p, const char *fmt, ...) __attribute__((format(prin
 static void push(ActionPane *p, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    char *raw = NULL;
-    int k = vasprintf(&raw, fmt, ap);
+    _cleanup_(freep) char *safe = text_sanitize_vf(fmt, ap);
     va_end(ap);
-    if (k < 0) {
-        return;
-    }
-    _cleanup_(freep) char *safe = text_sanitize(raw, strlen(raw));
-    free(raw);
     if (safe) {
         (void)ring_push(p->ring, safe, strlen(safe));
     }

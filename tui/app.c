@@ -117,15 +117,13 @@ void app_show_view(App *a, ViewId id) {
 void app_message(App *a, Role role, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    char *raw = NULL;
-    int r = vasprintf(&raw, fmt, ap);
+    char *msg = text_sanitize_vf(fmt, ap);
     va_end(ap);
-    if (r < 0) {
+    if (!msg) {
         return;
     }
     free(a->message);
-    a->message = text_sanitize(raw, strlen(raw));
-    free(raw);
+    a->message = msg;
     a->message_role = role;
     a->message_until = time_now() + 8;
     a->dirty = true;
