@@ -45,8 +45,16 @@ static void on_timer(App *a, void *userdata) {
     schedule(a, hp);
 }
 
-/* Submit what is due and arm one timer for the next deadline. */
+/* Submit what is due and arm one timer for the next deadline, while view 5 shows;
+ * on another view the timer lapses and health_panels_shown() starts it again. */
 static void schedule(App *a, HealthPanels *hp) {
+    if (a->current != VIEW_HEALTH) {
+        if (hp->timer > 0) {
+            loop_cancel_timer(a, hp->timer);
+            hp->timer = 0;
+        }
+        return;
+    }
     bool moved = false;
     long long next = health_refresh_run_due(hp->refresh, time_mono_ms(), &moved);
     if (moved) {
@@ -82,8 +90,13 @@ HealthPanels *health_panels_new(App *a, bool *ret_oom) {
         return NULL;
     }
     hp->fd_added = loop_add_fd(a, health_refresh_fd(hp->refresh), POLLIN, on_results, hp) == 0;
-    schedule(a, hp); /* every target is due now */
     return hp;
+}
+
+void health_panels_shown(HealthPanels *hp, App *a) {
+    if (hp && hp->timer <= 0) {
+        schedule(a, hp); /* what went stale while another view showed is due now */
+    }
 }
 
 HealthPanels *health_panels_free(HealthPanels *hp, App *a) {

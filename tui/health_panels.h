@@ -13,9 +13,13 @@
 
 typedef struct HealthPanels HealthPanels;
 
-/* Start the probes on the loop.  NULL when the plan has no repo, database or
- * Redis target, or when out of memory (*ret_oom is then set). */
+/* Join the loop.  NULL when the plan has no repo, database or Redis target, or
+ * when out of memory (*ret_oom is then set).  Nothing is probed until view 5
+ * shows the panels: a production database is not asked for its largest tables
+ * every 10 s while nobody looks. */
 HealthPanels *health_panels_new(App *a, bool *ret_oom);
+/* View 5 is drawn: probe what is due, and go on at the interval while it shows. */
+void health_panels_shown(HealthPanels *hp, App *a);
 /* Leave the loop and stop the probes (waiting for those in flight, each bounded
  * by its timeout).  Accepts NULL; returns NULL. */
 HealthPanels *health_panels_free(HealthPanels *hp, App *a);

@@ -205,6 +205,7 @@ static void refresh(View *v, App *a) {
 static void draw(View *v, App *a, int y, int rows, int cols) {
     HealthView *hv = (HealthView *)v;
     refresh(v, a); /* the ages move with the clock */
+    health_panels_shown(hv->panels, a);
     Line h;
     line_init(&h);
     line_add(&h, ROLE_TITLE, " Health");

@@ -60,8 +60,16 @@ phases:
   - { id: go, title: Go live, watch: [root-disk], items: [{ id: go.1, text: Ship it }] }
 EOF
 
+# nothing is probed while another view shows: from before the panel starts, Redis
+# sees no connection while view 1 shows (the plan's only check is a disk check);
+# the first comes once view 5 is drawn (each redis-cli asking counts as one itself)
+conns() { redis_cli INFO stats | tr -d '\r' | sed -n 's/^total_connections_received://p'; }
+c0=$(conns)
 tm_start 200 60 env T_DB_PASSWORD="$DB_PASS" "$OPSDECK" --state "$J" --as alice "$PLAN"
 expect_screen "the panel opens" "Panels weekend"
+sleep 3
+c1=$(conns)
+equals "no probe while view 1 shows" "$((c0 + 1))" "$c1"
 # 'stuck' is probing for 5 s from now (the panels' client timeout): keys answer meanwhile
 tm_keys 5
 expect_screen "5 opens the health view" "Enter: run the selected check or probe now" 3
@@ -71,6 +79,13 @@ for key in 1 5; do
     expect_screen "key $key answers while the hung database is probed" "$want" 3
 done
 expect_screen "the checks come first" "[ ok ] root-disk"
+ok=0 asked=1
+for _ in $(seq 50); do
+    asked=$((asked + 1))
+    [ "$(conns)" -gt "$((c1 + asked - 1))" ] && ok=1 && break
+    sleep 0.1
+done
+equals "view 5 probes Redis once it shows" 1 "$ok"
 expect_screen "the git panel shows the branch" "on main"
 expect_screen "... HEAD's short hash and subject" \
     "HEAD $(git -C "$APP" rev-parse --short=7 HEAD) Ship the uplink release"
